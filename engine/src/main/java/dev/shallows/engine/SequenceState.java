@@ -1,0 +1,21 @@
+package dev.shallows.engine;
+
+/**
+ * The mutable state of one sequence in one {@link Decoder}: its KV cache (preallocated for {@link
+ * #capacity()} positions, written in place) and how many positions are filled. Owned by exactly one
+ * request; closing frees its native memory.
+ */
+public interface SequenceState extends AutoCloseable {
+
+  /** Positions already in the cache (the next token goes at this position). */
+  int length();
+
+  /** Maximum positions this state can hold. */
+  int capacity();
+
+  /** Bytes of KV cache this state holds (for metrics). */
+  long cacheBytes();
+
+  @Override
+  void close();
+}

@@ -1,0 +1,4 @@
+/**
+ * Checkpoints, tokenizers, llama2.c import and variant manifests: everything about models at rest.
+ */
+package dev.shallows.store;
