@@ -1,0 +1,290 @@
+package dev.shallows.engine.generate;
+
+import dev.shallows.engine.Decoder;
+import dev.shallows.engine.SequenceState;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Continuous batching over one {@link Decoder}: a single thread owns the decoder; between steps,
+ * queued generations join (their prompt is prefilled and their first token sampled), then one
+ * {@link Decoder#decode} call advances every active sequence by a token; finished and aborted
+ * sequences leave and free their KV cache. Admission is bounded: {@link #submit} throws {@link
+ * QueueFullException} when {@code maxQueued} generations are already waiting. The batcher does not
+ * own the decoder: close the batcher first, then the decoder.
+ */
+public final class ContinuousBatcher implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ContinuousBatcher.class);
+
+  /**
+   * Batcher settings.
+   *
+   * @param name shown in the thread name, logs and errors (e.g. the variant)
+   * @param maxBatchSize most sequences decoded together; more wait in the queue; >= 1
+   * @param maxQueued most generations waiting to join; a further submit is refused; >= 0
+   */
+  public record Options(String name, int maxBatchSize, int maxQueued) {
+    public Options {
+      if (maxBatchSize < 1) {
+        throw new IllegalArgumentException("maxBatchSize must be >= 1, got " + maxBatchSize);
+      }
+      if (maxQueued < 0) {
+        throw new IllegalArgumentException("maxQueued must be >= 0, got " + maxQueued);
+      }
+    }
+
+    /** Batches of up to 8, up to 64 waiting. */
+    public static Options defaults(String name) {
+      return new Options(name, 8, 64);
+    }
+  }
+
+  private record Pending(Generation generation, GenerationListener listener) {}
+
+  private final Decoder decoder;
+  private final Options options;
+  private final BlockingQueue<Pending> queue;
+  private final List<Generation> active = new ArrayList<>();
+  private final Thread thread;
+  private volatile boolean accepting = true;
+  private volatile long abortDeadlineNanos = Long.MAX_VALUE; // after it, everything is aborted
+  private volatile int activeCount;
+  private volatile int lastBatchSize;
+  private volatile long kvCacheBytes;
+  private volatile long steps;
+
+  /** Starts the batcher's thread over {@code decoder}. */
+  public ContinuousBatcher(Decoder decoder, Options options) {
+    this.decoder = decoder;
+    this.options = options;
+    this.queue = new ArrayBlockingQueue<>(Math.max(1, options.maxQueued()));
+    this.thread = new Thread(this::loop, "shallows-batcher-" + options.name());
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /**
+   * Queues a generation; it joins the batch between two steps. The listener is called on the
+   * batcher's thread. Returns the generation (its {@link Generation#result()} and {@link
+   * Generation#abort()} are the handle).
+   *
+   * @throws BadParameterException if the prompt does not fit this decoder's model
+   * @throws QueueFullException if {@code maxQueued} generations are already waiting
+   * @throws IllegalStateException if the batcher is shut down
+   */
+  public Generation submit(Generation generation, GenerationListener listener) {
+    generation.validateFor(decoder.config());
+    if (!accepting) {
+      throw new IllegalStateException(options.name() + ": batcher is shut down");
+    }
+    if (options.maxQueued() == 0 || !queue.offer(new Pending(generation, listener))) {
+      throw new QueueFullException(options.name(), options.maxQueued());
+    }
+    return generation;
+  }
+
+  /** The decoder this batcher drives. */
+  public Decoder decoder() {
+    return decoder;
+  }
+
+  public Options options() {
+    return options;
+  }
+
+  /** Generations waiting to join. */
+  public int queueDepth() {
+    return queue.size();
+  }
+
+  /** Generations in the batch now. */
+  public int activeSequences() {
+    return activeCount;
+  }
+
+  /** Sequences in the most recent decode step. */
+  public int lastBatchSize() {
+    return lastBatchSize;
+  }
+
+  /** KV cache bytes held by the active sequences. */
+  public long kvCacheBytes() {
+    return kvCacheBytes;
+  }
+
+  /** Decode steps run so far. */
+  public long steps() {
+    return steps;
+  }
+
+  /**
+   * Stops accepting, lets queued and active generations finish for up to {@code grace}, aborts what
+   * is left (finish reason ABORT) and waits for the thread to end.
+   */
+  public void shutdown(Duration grace) {
+    accepting = false;
+    abortDeadlineNanos = System.nanoTime() + Math.max(0, grace.toNanos());
+    if (Thread.currentThread() == thread) {
+      return; // called from a listener: the loop sees the deadline after this step
+    }
+    try {
+      thread.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Shuts down at once: queued and active generations are aborted. */
+  @Override
+  public void close() {
+    shutdown(Duration.ZERO);
+  }
+
+  // ---- the batcher thread --------------------------------------------------------------
+
+  private void loop() {
+    try {
+      while (true) {
+        boolean abortAll = System.nanoTime() - abortDeadlineNanos >= 0;
+        if (abortAll) {
+          abortEverything();
+          return;
+        }
+        admit();
+        dropAborted();
+        if (active.isEmpty()) {
+          if (!accepting && queue.isEmpty()) {
+            return;
+          }
+          Pending p = queue.poll(20, TimeUnit.MILLISECONDS);
+          if (p != null) {
+            join(p);
+          }
+          continue;
+        }
+        decodeStep();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      abortEverything();
+    } catch (Throwable t) {
+      LOG.error("{}: batcher thread died", options.name(), t);
+      failEverything(t);
+    } finally {
+      abortQueued(); // a submit racing with shutdown may have queued after the last check
+      publishMetrics();
+    }
+  }
+
+  private void admit() {
+    while (active.size() < options.maxBatchSize()) {
+      Pending p = queue.poll();
+      if (p == null) {
+        return;
+      }
+      join(p);
+    }
+  }
+
+  /** Prefills a new generation; it joins the batch if it still has tokens to produce. */
+  private void join(Pending p) {
+    Generation g = p.generation();
+    g.start(decoder, p.listener()); // start() reports its own failures to the listener
+    if (g.isActive()) {
+      active.add(g);
+    }
+    publishMetrics();
+  }
+
+  private void dropAborted() {
+    for (Iterator<Generation> it = active.iterator(); it.hasNext(); ) {
+      Generation g = it.next();
+      if (g.abortRequested()) {
+        g.finishAborted();
+        it.remove();
+      }
+    }
+    publishMetrics();
+  }
+
+  /** One decode call for every active sequence. */
+  private void decodeStep() {
+    int b = active.size();
+    List<SequenceState> states = new ArrayList<>(b);
+    int[] tokens = new int[b];
+    for (int i = 0; i < b; i++) {
+      states.add(active.get(i).state());
+      tokens[i] = active.get(i).nextInput();
+    }
+    float[][] logits;
+    try {
+      logits = decoder.decode(states, tokens); // (B, V)
+    } catch (RuntimeException e) {
+      LOG.error("{}: decode step failed for {} sequences", options.name(), b, e);
+      for (Generation g : active) {
+        g.fail(e);
+      }
+      active.clear();
+      publishMetrics();
+      return;
+    }
+    lastBatchSize = b;
+    steps++;
+    for (int i = 0; i < b; i++) {
+      Generation g = active.get(i);
+      try {
+        g.step(logits[i]);
+      } catch (RuntimeException e) {
+        LOG.error("{}: sampling failed for {}", options.name(), g.id(), e);
+        g.fail(e);
+      }
+    }
+    active.removeIf(g -> !g.isActive());
+    publishMetrics();
+  }
+
+  private void abortEverything() {
+    for (Generation g : active) {
+      g.finishAborted();
+    }
+    active.clear();
+    abortQueued();
+  }
+
+  private void abortQueued() {
+    for (Pending p; (p = queue.poll()) != null; ) {
+      p.generation().abort();
+      p.generation().start(decoder, p.listener()); // completes at once as aborted, no prefill
+    }
+  }
+
+  private void failEverything(Throwable t) {
+    accepting = false;
+    for (Generation g : active) {
+      g.fail(t);
+    }
+    active.clear();
+    for (Pending p; (p = queue.poll()) != null; ) {
+      p.generation().fail(t);
+    }
+  }
+
+  private void publishMetrics() {
+    long bytes = 0;
+    for (Generation g : active) {
+      if (g.state() != null) {
+        bytes += g.state().cacheBytes();
+      }
+    }
+    kvCacheBytes = bytes;
+    activeCount = active.size();
+  }
+}

@@ -1,0 +1,304 @@
+package dev.shallows.engine.generate;
+
+import dev.shallows.engine.Decoder;
+import dev.shallows.engine.SequenceState;
+import dev.shallows.store.LlamaConfig;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One sequence being generated: prompt tokens in, a stream of {@link TokenEvent}s out. A state
+ * machine driven by one thread at a time: {@link ContinuousBatcher} (batched with others) or {@link
+ * #run} (alone, on the caller's thread). Per step it applies the sampling parameters, releases text
+ * that never splits a character nor shows a stop string, and checks the stops: EOS and stop token
+ * ids, stop strings, {@code max_tokens}, the context length. {@link #abort()} may be called from
+ * any thread; it takes effect before the next step.
+ *
+ * <p>Lifecycle: created -> started (KV cache allocated, prompt prefilled, first token sampled) ->
+ * stepped once per decode -> completed (stop, length or abort; the cache is freed) or failed.
+ */
+public final class Generation {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Generation.class);
+  private static final AtomicLong NEXT_ID = new AtomicLong();
+
+  private final String id;
+  private final int[] prompt;
+  private final SamplingParams params;
+  private final TextDecoder textDecoder;
+  private final CompletableFuture<GenerationResult> result = new CompletableFuture<>();
+  private volatile boolean abortRequested;
+
+  // Owned by the driving thread.
+  private GenerationListener listener = GenerationListener.NONE;
+  private SequenceState state;
+  private Sampler sampler;
+  private TokenCounts counts;
+  private IncrementalText text;
+  private StopStrings stops;
+  private final Set<Integer> stopIds = new HashSet<>();
+  private final List<TokenEvent> events = new ArrayList<>();
+  private final StringBuilder output = new StringBuilder();
+  private List<PromptLogprob> promptLogprobs = List.of();
+  private int nextInput = -1;
+  private boolean started;
+
+  /**
+   * A generation of {@code promptTokens} (already encoded, BOS included if the model wants one).
+   *
+   * @param textDecoder how the model's tokenizer decodes ids (e.g. {@code textTokenizer::decode})
+   * @throws BadParameterException ("prompt") if the prompt is empty
+   */
+  public Generation(int[] promptTokens, SamplingParams params, TextDecoder textDecoder) {
+    if (promptTokens.length == 0) {
+      throw new BadParameterException("prompt", "must contain at least one token");
+    }
+    this.id = "gen-" + NEXT_ID.incrementAndGet();
+    this.prompt = promptTokens.clone();
+    this.params = params;
+    this.textDecoder = textDecoder;
+  }
+
+  /** A process-unique id ({@code gen-N}). */
+  public String id() {
+    return id;
+  }
+
+  /** The prompt token ids (a copy). */
+  public int[] promptTokens() {
+    return prompt.clone();
+  }
+
+  public SamplingParams params() {
+    return params;
+  }
+
+  /** Asks the driver to stop this generation before its next step (finish reason ABORT). */
+  public void abort() {
+    abortRequested = true;
+  }
+
+  public boolean abortRequested() {
+    return abortRequested;
+  }
+
+  /** Completes with the result (also when aborted), or exceptionally if the decoder failed. */
+  public CompletableFuture<GenerationResult> result() {
+    return result;
+  }
+
+  public boolean isDone() {
+    return result.isDone();
+  }
+
+  /**
+   * Checks this generation against a model: the prompt must fit the context and every prompt token
+   * must be in the vocabulary. Called by {@link ContinuousBatcher#submit} before queuing.
+   *
+   * @throws BadParameterException ("prompt") otherwise
+   */
+  public void validateFor(LlamaConfig config) {
+    if (prompt.length > config.maxPositionEmbeddings()) {
+      throw new BadParameterException(
+          "prompt",
+          "prompt has "
+              + prompt.length
+              + " tokens but the model's context is "
+              + config.maxPositionEmbeddings());
+    }
+    for (int t : prompt) {
+      if (t < 0 || t >= config.vocabSize()) {
+        throw new BadParameterException(
+            "prompt",
+            "token id " + t + " is outside the vocabulary [0, " + config.vocabSize() + ")");
+      }
+    }
+  }
+
+  /**
+   * Runs this generation alone on {@code decoder}, on the calling thread, and returns its result.
+   */
+  public GenerationResult run(Decoder decoder, GenerationListener listener) {
+    start(decoder, listener);
+    try {
+      while (isActive()) {
+        if (abortRequested) {
+          finishAborted();
+          break;
+        }
+        float[][] logits = decoder.decode(List.of(state), new int[] {nextInput}); // (1, V)
+        step(logits[0]);
+      }
+    } catch (RuntimeException e) {
+      fail(e);
+    }
+    return result.join();
+  }
+
+  // ---- driving (package-private: the batcher and run) ------------------------------------
+
+  /** Allocates the KV cache, prefills the prompt and samples the first token. */
+  void start(Decoder decoder, GenerationListener l) {
+    if (started) {
+      throw new IllegalStateException(id + " already started");
+    }
+    started = true;
+    listener = l == null ? GenerationListener.NONE : l;
+    try {
+      LlamaConfig config = decoder.config();
+      validateFor(config);
+      if (abortRequested) {
+        finishAborted();
+        return;
+      }
+      if (!params.ignoreEos()) {
+        stopIds.addAll(config.eosTokenIds());
+      }
+      stopIds.addAll(params.stopTokenIds());
+      counts = new TokenCounts(prompt);
+      sampler = new Sampler(params, counts);
+      text = new IncrementalText(textDecoder, prompt);
+      stops = new StopStrings(params.stop());
+      if (params.maxTokens() == 0 && !params.promptLogprobs()) {
+        complete(FinishReason.LENGTH);
+        return;
+      }
+      // the last sampled token is never fed, so the cache needs prompt + maxTokens - 1 positions
+      int capacity = Math.max(prompt.length, prompt.length + params.maxTokens() - 1);
+      state = decoder.newSequence(Math.min(capacity, config.maxPositionEmbeddings()));
+      float[][] logits = decoder.prefill(state, prompt, params.promptLogprobs()); // (T or 1, V)
+      if (params.promptLogprobs()) {
+        promptLogprobs = promptLogprobs(logits);
+        notify(() -> listener.onPromptLogprobs(promptLogprobs));
+      }
+      if (params.maxTokens() == 0) {
+        complete(FinishReason.LENGTH);
+        return;
+      }
+      step(logits[logits.length - 1]);
+    } catch (RuntimeException e) {
+      fail(e);
+    }
+  }
+
+  /** True while started and not finished: the next decode step should include this sequence. */
+  boolean isActive() {
+    return started && !result.isDone();
+  }
+
+  /** The sequence's KV cache state (valid while active). */
+  SequenceState state() {
+    return state;
+  }
+
+  /** The token to feed at the next decode step (the last one sampled). */
+  int nextInput() {
+    return nextInput;
+  }
+
+  /** Consumes one row of logits (V): samples, emits the token event, checks the stops. */
+  void step(float[] logits) {
+    double[] logprobRow = params.logprobs() != null ? Sampler.logSoftmax(logits) : null;
+    int token = sampler.sample(logits); // overwrites logits
+    counts.addOutput(token);
+    int index = events.size();
+    FinishReason finish = null;
+    String piece;
+    if (stopIds.contains(token)) {
+      finish = FinishReason.STOP; // the stop token's own text is not returned
+      piece = stops.push(text.flush());
+      if (!stops.stopped()) {
+        piece += stops.flush();
+      }
+    } else {
+      piece = stops.push(text.push(token));
+      if (stops.stopped()) {
+        finish = FinishReason.STOP;
+      } else if (index + 1 >= params.maxTokens() || state.length() >= state.capacity()) {
+        finish = FinishReason.LENGTH;
+        piece += stops.push(text.flush());
+        if (stops.stopped()) {
+          finish = FinishReason.STOP;
+        } else {
+          piece += stops.flush();
+        }
+      }
+    }
+    double logprob = logprobRow != null ? logprobRow[token] : Double.NaN;
+    List<TopLogprob> top =
+        logprobRow != null && params.logprobs() > 0
+            ? Sampler.topLogprobs(logprobRow, params.logprobs())
+            : List.of();
+    TokenEvent event = new TokenEvent(index, token, piece, logprob, top, finish);
+    events.add(event);
+    output.append(piece);
+    nextInput = token;
+    notify(() -> listener.onToken(event));
+    if (finish != null) {
+      complete(finish);
+    }
+  }
+
+  /** Ends the generation as aborted, keeping what was produced so far. */
+  void finishAborted() {
+    complete(FinishReason.ABORT);
+  }
+
+  /** Ends the generation with an error. */
+  void fail(Throwable error) {
+    if (result.isDone()) {
+      return;
+    }
+    started = true;
+    closeState();
+    notify(() -> listener.onError(error));
+    result.completeExceptionally(error);
+  }
+
+  private void complete(FinishReason reason) {
+    if (result.isDone()) {
+      return;
+    }
+    closeState();
+    GenerationResult r =
+        new GenerationResult(id, prompt.length, events, output.toString(), reason, promptLogprobs);
+    notify(() -> listener.onComplete(r));
+    result.complete(r);
+  }
+
+  private void closeState() {
+    if (state != null) {
+      state.close();
+    }
+  }
+
+  /** Row t of the all-positions prefill predicts prompt token t + 1. */
+  private List<PromptLogprob> promptLogprobs(float[][] logits) {
+    int n = params.logprobs() != null ? params.logprobs() : 0;
+    List<PromptLogprob> out = new ArrayList<>(prompt.length);
+    out.add(new PromptLogprob(prompt[0], Double.NaN, List.of()));
+    for (int t = 1; t < prompt.length; t++) {
+      double[] row = Sampler.logSoftmax(logits[t - 1]);
+      out.add(
+          new PromptLogprob(
+              prompt[t], row[prompt[t]], n > 0 ? Sampler.topLogprobs(row, n) : List.of()));
+    }
+    return out;
+  }
+
+  /** Calls a listener; if it throws, the consumer is gone: abort before the next step. */
+  private void notify(Runnable call) {
+    try {
+      call.run();
+    } catch (RuntimeException e) {
+      LOG.warn("{}: listener failed, aborting: {}", id, e.toString());
+      abortRequested = true;
+    }
+  }
+}

@@ -1,0 +1,237 @@
+package dev.shallows.engine.generate;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How one sequence is sampled and when it stops. Names follow OpenAI's completion parameters
+ * ({@code top_k} and {@code repetition_penalty} are vLLM-style extensions). The constructor
+ * validates every field and throws {@link BadParameterException} naming the wire parameter.
+ *
+ * @param temperature 0 = greedy (argmax, first index on ties, as llama2.c); else logits / T; >= 0
+ * @param topP nucleus sampling: keep the smallest set of tokens whose probability mass reaches
+ *     topP; in (0, 1], 1 disables it
+ * @param topK keep the K most likely tokens; 0 disables it; >= 0
+ * @param repetitionPenalty CTRL-style (HF/vLLM): for tokens seen in prompt or output, positive
+ *     logits are divided by it and negative ones multiplied; > 0, 1 disables it
+ * @param presencePenalty OpenAI: subtracted once from the logit of every token already generated;
+ *     in [-2, 2]
+ * @param frequencyPenalty OpenAI: subtracted from a logit once per earlier occurrence of that token
+ *     in the output; in [-2, 2]
+ * @param seed RNG seed: the same seed, prompt and parameters give the same output; null = random
+ * @param maxTokens most tokens to generate (0 = none: prompt logprobs only); >= 0
+ * @param stop stop strings: generation ends when the text contains one; the stop string and what
+ *     follows are not returned; non-empty strings
+ * @param stopTokenIds extra token ids that end the generation (finish "stop"), besides EOS
+ * @param logprobs null = no logprobs; N in [0, 20] = the sampled token's logprob plus the N most
+ *     likely alternatives at each position
+ * @param promptLogprobs also compute the logprob of every prompt token (OpenAI echo + logprobs;
+ *     costs a prefill that returns logits for all positions)
+ * @param ignoreEos keep generating past the model's EOS tokens (stopTokenIds still apply)
+ */
+public record SamplingParams(
+    double temperature,
+    double topP,
+    int topK,
+    double repetitionPenalty,
+    double presencePenalty,
+    double frequencyPenalty,
+    Long seed,
+    int maxTokens,
+    List<String> stop,
+    List<Integer> stopTokenIds,
+    Integer logprobs,
+    boolean promptLogprobs,
+    boolean ignoreEos) {
+
+  /** Largest {@code logprobs} accepted (OpenAI's {@code top_logprobs} limit). */
+  public static final int MAX_LOGPROBS = 20;
+
+  public SamplingParams {
+    if (!Double.isFinite(temperature) || temperature < 0) {
+      throw new BadParameterException("temperature", "must be >= 0, got " + temperature);
+    }
+    if (!(topP > 0 && topP <= 1)) {
+      throw new BadParameterException("top_p", "must be in (0, 1], got " + topP);
+    }
+    if (topK < 0) {
+      throw new BadParameterException("top_k", "must be >= 0 (0 disables it), got " + topK);
+    }
+    if (!Double.isFinite(repetitionPenalty) || repetitionPenalty <= 0) {
+      throw new BadParameterException(
+          "repetition_penalty", "must be > 0 (1 disables it), got " + repetitionPenalty);
+    }
+    if (!(presencePenalty >= -2 && presencePenalty <= 2)) {
+      throw new BadParameterException(
+          "presence_penalty", "must be in [-2, 2], got " + presencePenalty);
+    }
+    if (!(frequencyPenalty >= -2 && frequencyPenalty <= 2)) {
+      throw new BadParameterException(
+          "frequency_penalty", "must be in [-2, 2], got " + frequencyPenalty);
+    }
+    if (maxTokens < 0) {
+      throw new BadParameterException("max_tokens", "must be >= 0, got " + maxTokens);
+    }
+    if (logprobs != null && (logprobs < 0 || logprobs > MAX_LOGPROBS)) {
+      throw new BadParameterException(
+          "logprobs", "must be in [0, " + MAX_LOGPROBS + "], got " + logprobs);
+    }
+    stop = List.copyOf(stop == null ? List.of() : stop);
+    for (String s : stop) {
+      if (s.isEmpty()) {
+        throw new BadParameterException("stop", "stop strings must not be empty");
+      }
+    }
+    stopTokenIds = List.copyOf(stopTokenIds == null ? List.of() : stopTokenIds);
+    for (int id : stopTokenIds) {
+      if (id < 0) {
+        throw new BadParameterException("stop_token_ids", "token ids must be >= 0, got " + id);
+      }
+    }
+  }
+
+  /** OpenAI's defaults: temperature 1, top_p 1, no penalties, random seed, 16 tokens. */
+  public static SamplingParams defaults() {
+    return builder().build();
+  }
+
+  /** Greedy decoding (temperature 0) of up to {@code maxTokens} tokens. */
+  public static SamplingParams greedy(int maxTokens) {
+    return builder().temperature(0).maxTokens(maxTokens).build();
+  }
+
+  /** A builder starting from {@link #defaults()}. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder starting from these values. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.temperature = temperature;
+    b.topP = topP;
+    b.topK = topK;
+    b.repetitionPenalty = repetitionPenalty;
+    b.presencePenalty = presencePenalty;
+    b.frequencyPenalty = frequencyPenalty;
+    b.seed = seed;
+    b.maxTokens = maxTokens;
+    b.stop = new ArrayList<>(stop);
+    b.stopTokenIds = new ArrayList<>(stopTokenIds);
+    b.logprobs = logprobs;
+    b.promptLogprobs = promptLogprobs;
+    b.ignoreEos = ignoreEos;
+    return b;
+  }
+
+  /** True when sampling is plain argmax. */
+  public boolean isGreedy() {
+    return temperature == 0;
+  }
+
+  /** True when any penalty changes the logits. */
+  public boolean hasPenalties() {
+    return repetitionPenalty != 1 || presencePenalty != 0 || frequencyPenalty != 0;
+  }
+
+  /** Mutable builder; {@link #build()} validates. */
+  public static final class Builder {
+    private double temperature = 1.0;
+    private double topP = 1.0;
+    private int topK = 0;
+    private double repetitionPenalty = 1.0;
+    private double presencePenalty = 0.0;
+    private double frequencyPenalty = 0.0;
+    private Long seed = null;
+    private int maxTokens = 16;
+    private List<String> stop = new ArrayList<>();
+    private List<Integer> stopTokenIds = new ArrayList<>();
+    private Integer logprobs = null;
+    private boolean promptLogprobs = false;
+    private boolean ignoreEos = false;
+
+    private Builder() {}
+
+    public Builder temperature(double v) {
+      temperature = v;
+      return this;
+    }
+
+    public Builder topP(double v) {
+      topP = v;
+      return this;
+    }
+
+    public Builder topK(int v) {
+      topK = v;
+      return this;
+    }
+
+    public Builder repetitionPenalty(double v) {
+      repetitionPenalty = v;
+      return this;
+    }
+
+    public Builder presencePenalty(double v) {
+      presencePenalty = v;
+      return this;
+    }
+
+    public Builder frequencyPenalty(double v) {
+      frequencyPenalty = v;
+      return this;
+    }
+
+    public Builder seed(Long v) {
+      seed = v;
+      return this;
+    }
+
+    public Builder maxTokens(int v) {
+      maxTokens = v;
+      return this;
+    }
+
+    public Builder stop(List<String> v) {
+      stop = new ArrayList<>(v);
+      return this;
+    }
+
+    public Builder stopTokenIds(List<Integer> v) {
+      stopTokenIds = new ArrayList<>(v);
+      return this;
+    }
+
+    public Builder logprobs(Integer v) {
+      logprobs = v;
+      return this;
+    }
+
+    public Builder promptLogprobs(boolean v) {
+      promptLogprobs = v;
+      return this;
+    }
+
+    public Builder ignoreEos(boolean v) {
+      ignoreEos = v;
+      return this;
+    }
+
+    public SamplingParams build() {
+      return new SamplingParams(
+          temperature,
+          topP,
+          topK,
+          repetitionPenalty,
+          presencePenalty,
+          frequencyPenalty,
+          seed,
+          maxTokens,
+          stop,
+          stopTokenIds,
+          logprobs,
+          promptLogprobs,
+          ignoreEos);
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package dev.shallows.engine.generate;
+
+import java.util.List;
+
+/**
+ * Stop-string matching over streamed text. Text is held back while its tail could still be the
+ * start of a stop string; once a stop string appears, the text before it is released and the stop
+ * string itself (and anything after it) never is.
+ */
+final class StopStrings {
+
+  private final List<String> stops;
+  private final StringBuilder pending = new StringBuilder();
+  private boolean stopped;
+
+  StopStrings(List<String> stops) {
+    this.stops = List.copyOf(stops);
+  }
+
+  /** Appends newly decoded text and returns the text that is now safe to release. */
+  String push(String text) {
+    if (stopped) {
+      return "";
+    }
+    pending.append(text);
+    int at = earliestStop();
+    if (at >= 0) {
+      stopped = true;
+      String out = pending.substring(0, at);
+      pending.setLength(0);
+      return out;
+    }
+    int keep = longestStopPrefixSuffix();
+    String out = pending.substring(0, pending.length() - keep);
+    pending.delete(0, pending.length() - keep);
+    return out;
+  }
+
+  /** Releases whatever is held back (the generation ended for another reason). */
+  String flush() {
+    String out = pending.toString();
+    pending.setLength(0);
+    return out;
+  }
+
+  /** True once a stop string has been seen. */
+  boolean stopped() {
+    return stopped;
+  }
+
+  private int earliestStop() {
+    int best = -1;
+    for (String s : stops) {
+      int i = pending.indexOf(s);
+      if (i >= 0 && (best < 0 || i < best)) {
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  /** Length of the longest tail of {@code pending} that is a proper prefix of some stop string. */
+  private int longestStopPrefixSuffix() {
+    int best = 0;
+    String text = pending.toString();
+    int n = text.length();
+    for (String s : stops) {
+      for (int len = Math.min(s.length() - 1, n); len > best; len--) {
+        if (text.regionMatches(n - len, s, 0, len)) {
+          best = len;
+          break;
+        }
+      }
+    }
+    return best;
+  }
+}
