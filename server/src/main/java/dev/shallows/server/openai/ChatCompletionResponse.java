@@ -1,0 +1,30 @@
+package dev.shallows.server.openai;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/** {@code chat.completion} object. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ChatCompletionResponse(
+    String id,
+    String object,
+    long created,
+    String model,
+    @JsonProperty("system_fingerprint") String systemFingerprint,
+    List<Choice> choices,
+    Usage usage,
+    @Schema(description = "Extension: the variant that served the request") String variant) {
+
+  /** One choice. */
+  public record Choice(
+      int index,
+      Message message,
+      @JsonInclude(JsonInclude.Include.ALWAYS) ChatLogprobs logprobs,
+      @JsonProperty("finish_reason") String finishReason) {}
+
+  /** The assistant message. */
+  public record Message(
+      String role, String content, @JsonInclude(JsonInclude.Include.ALWAYS) String refusal) {}
+}

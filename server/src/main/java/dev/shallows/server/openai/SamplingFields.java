@@ -1,0 +1,61 @@
+package dev.shallows.server.openai;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/** Fields shared by completions and chat completions, in OpenAI's meaning. */
+public abstract class SamplingFields extends LenientRequest {
+
+  @Schema(
+      description =
+          "The model name (routed by the A/B split) or '<model>:<variant>' to force a variant",
+      required = true)
+  public String model;
+
+  @JsonProperty("max_tokens")
+  public Integer maxTokens;
+
+  @Schema(description = "0 = greedy; default 1")
+  public Double temperature;
+
+  @JsonProperty("top_p")
+  public Double topP;
+
+  @Schema(description = "Choices to generate per prompt; default 1")
+  public Integer n;
+
+  public Boolean stream;
+
+  @JsonProperty("stream_options")
+  public StreamOptions streamOptions;
+
+  @Schema(
+      description = "A string or an array of up to 4 strings",
+      oneOf = {String.class, String[].class})
+  public JsonNode stop;
+
+  @Schema(description = "Same seed and parameters, same output")
+  public Long seed;
+
+  @JsonProperty("presence_penalty")
+  public Double presencePenalty;
+
+  @JsonProperty("frequency_penalty")
+  public Double frequencyPenalty;
+
+  @JsonProperty("logit_bias")
+  public Map<String, Double> logitBias;
+
+  @Schema(description = "End-user id; also makes A/B routing sticky")
+  public String user;
+
+  @JsonProperty("top_k")
+  @Schema(description = "Extension (not OpenAI): keep only the k most likely tokens; 0 or -1 = off")
+  public Integer topK;
+
+  @JsonProperty("repetition_penalty")
+  @Schema(description = "Extension (not OpenAI): CTRL-style repetition penalty, 1 = off")
+  public Double repetitionPenalty;
+}
