@@ -1,0 +1,273 @@
+package dev.shallows.engine.cpu;
+
+import dev.shallows.engine.Decoder;
+import dev.shallows.engine.LlamaWeights;
+import dev.shallows.engine.Rope;
+import dev.shallows.engine.SequenceState;
+import dev.shallows.store.LlamaConfig;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The CPU fast path: a Llama-family forward pass in plain Java arrays, with every linear layer an
+ * OpenBLAS sgemv (one row) or sgemm (several rows) straight on the memory-mapped weights. Prefill
+ * and batched decode are the same pass over "rows": row r feeds one token into one sequence at one
+ * position; rows are processed in chunks of {@code shallows.cpu.chunk} (default 128).
+ *
+ * <p>Letters: R rows in a chunk, D hidden, Q = H*hd, K = KVH*hd, F intermediate, V vocab.
+ */
+public final class CpuDecoder implements Decoder {
+
+  private static final int CHUNK = Integer.getInteger("shallows.cpu.chunk", 128);
+
+  private final LlamaWeights weights;
+  private final LlamaConfig c;
+  private final CpuWeights w;
+  private final Rope rope;
+  private final double[] fixedInvFreq; // (hd/2), null under dynamic NTK scaling
+  private final Attention attention;
+  private final Scratch s;
+  private final int d;
+  private final int q;
+  private final int k;
+  private final int f;
+  private final int hd;
+
+  public CpuDecoder(LlamaWeights weights) {
+    this.weights = weights;
+    this.c = weights.config();
+    this.w = new CpuWeights(weights);
+    this.rope = Rope.of(c);
+    this.fixedInvFreq = rope.lengthDependent() ? null : rope.invFreq(1);
+    this.attention = new Attention(c.numAttentionHeads(), c.numKeyValueHeads(), c.headDim());
+    this.d = c.hiddenSize();
+    this.q = c.qDim();
+    this.k = c.kvDim();
+    this.f = c.intermediateSize();
+    this.hd = c.headDim();
+    this.s = new Scratch(c, CHUNK);
+  }
+
+  @Override
+  public LlamaConfig config() {
+    return c;
+  }
+
+  @Override
+  public int[] layers() {
+    return weights.originalLayerIndices();
+  }
+
+  @Override
+  public SequenceState newSequence(int capacity) {
+    if (capacity <= 0) {
+      throw new IllegalArgumentException("capacity must be positive: " + capacity);
+    }
+    int cap = Math.min(capacity, c.maxPositionEmbeddings());
+    return new CpuSequence(this, w.layers.length, c.numKeyValueHeads(), hd, cap);
+  }
+
+  @Override
+  public float[][] prefill(SequenceState state, int[] tokens, boolean allPositions) {
+    CpuSequence seq = own(state);
+    int n = tokens.length;
+    if (n == 0) {
+      throw new IllegalArgumentException("prefill needs at least one token");
+    }
+    seq.checkRoom(n);
+    Rows rows = new Rows(n);
+    for (int r = 0; r < n; r++) {
+      rows.set(r, seq, seq.length() + r, tokens[r], seq.length() + n, allPositions || r == n - 1);
+    }
+    float[][] logits = run(rows, null);
+    seq.advance(n);
+    return logits;
+  }
+
+  @Override
+  public float[][] decode(List<SequenceState> states, int[] tokens) {
+    if (states.size() != tokens.length) {
+      throw new IllegalArgumentException(
+          states.size() + " sequences but " + tokens.length + " tokens");
+    }
+    Rows rows = new Rows(tokens.length);
+    Map<CpuSequence, Boolean> seen = new IdentityHashMap<>();
+    for (int r = 0; r < tokens.length; r++) {
+      CpuSequence seq = own(states.get(r));
+      if (seen.put(seq, Boolean.TRUE) != null) {
+        throw new IllegalArgumentException("a sequence appears twice in one decode batch");
+      }
+      seq.checkRoom(1);
+      rows.set(r, seq, seq.length(), tokens[r], seq.length() + 1, true);
+    }
+    float[][] logits = run(rows, null);
+    for (int r = 0; r < tokens.length; r++) {
+      rows.seq[r].advance(1);
+    }
+    return logits;
+  }
+
+  @Override
+  public float[][] residuals(int[] tokens) {
+    if (tokens.length == 0) {
+      throw new IllegalArgumentException("residuals needs at least one token");
+    }
+    int n = tokens.length;
+    float[][] capture = new float[w.layers.length + 1][d];
+    try (CpuSequence seq = (CpuSequence) newSequence(n)) {
+      seq.checkRoom(n);
+      Rows rows = new Rows(n);
+      for (int r = 0; r < n; r++) {
+        rows.set(r, seq, r, tokens[r], n, false);
+      }
+      run(rows, capture);
+    }
+    return capture;
+  }
+
+  @Override
+  public void close() {
+    s.close();
+  }
+
+  private CpuSequence own(SequenceState state) {
+    if (!(state instanceof CpuSequence seq) || seq.owner != this) {
+      throw new IllegalArgumentException("sequence state does not belong to this decoder");
+    }
+    return seq;
+  }
+
+  /** The rows of one forward pass (sequence, position, token, final length, wants logits). */
+  private static final class Rows {
+    final CpuSequence[] seq;
+    final int[] pos;
+    final int[] token;
+    final int[] seqLen;
+    final boolean[] logits;
+    int logitRows;
+
+    Rows(int n) {
+      seq = new CpuSequence[n];
+      pos = new int[n];
+      token = new int[n];
+      seqLen = new int[n];
+      logits = new boolean[n];
+    }
+
+    void set(int r, CpuSequence s, int p, int t, int len, boolean wantLogits) {
+      seq[r] = s;
+      pos[r] = p;
+      token[r] = t;
+      seqLen[r] = len;
+      logits[r] = wantLogits;
+      logitRows += wantLogits ? 1 : 0;
+    }
+  }
+
+  /** Runs all rows chunk by chunk; returns logits (rows wanting them, in order, V). */
+  private float[][] run(Rows rows, float[][] capture) {
+    for (int r = 0; r < rows.token.length; r++) {
+      if (rows.token[r] < 0 || rows.token[r] >= c.vocabSize()) {
+        throw new IllegalArgumentException("token id out of range: " + rows.token[r]);
+      }
+    }
+    float[][] out = new float[rows.logitRows][];
+    int next = 0;
+    int n = rows.token.length;
+    for (int r0 = 0; r0 < n; r0 += CHUNK) {
+      int m = Math.min(CHUNK, n - r0);
+      int captureRow = capture != null && r0 + m == n ? m - 1 : -1;
+      chunk(rows, r0, m, captureRow, capture);
+      next = logits(rows, r0, m, out, next);
+    }
+    return out;
+  }
+
+  /** The decoder layers for rows r0..r0+m; afterwards s.x holds the final residual stream. */
+  private void chunk(Rows rows, int r0, int m, int captureRow, float[][] capture) {
+    int half = hd / 2;
+    for (int r = 0; r < m; r++) {
+      w.embed.get(rows.token[r0 + r] * d, s.x, r * d, d); // (R, D)
+      double[] inv = fixedInvFreq != null ? fixedInvFreq : rope.invFreq(rows.seqLen[r0 + r]);
+      RopeRotation.angles(inv, rows.pos[r0 + r], s.cos, s.sin, r * half);
+    }
+    double eps = c.rmsNormEps();
+    for (int l = 0; l < w.layers.length; l++) {
+      CpuWeights.Layer L = w.layers[l];
+      if (captureRow >= 0) {
+        System.arraycopy(s.x, captureRow * d, capture[l], 0, d);
+      }
+      // attention block: x += o_proj(attn(rope(q), rope(k), v)) on rmsnorm(x)
+      for (int r = 0; r < m; r++) {
+        VecOps.rmsNorm(s.xn, r * d, s.x, r * d, L.inputNorm(), d, eps);
+      }
+      s.toNative(s.xn, m * d);
+      s.matmul(L.wq(), q, d, m, s.nA, s.q); // (R, Q)
+      s.matmul(L.wk(), k, d, m, s.nB, s.k); // (R, K)
+      s.matmul(L.wv(), k, d, m, s.nC, s.v); // (R, K)
+      for (int r = 0; r < m; r++) {
+        if (L.bq() != null) {
+          VecOps.add(s.q, r * q, L.bq(), 0, q);
+          VecOps.add(s.k, r * k, L.bk(), 0, k);
+          VecOps.add(s.v, r * k, L.bv(), 0, k);
+        }
+        RopeRotation.apply(s.q, r * q, c.numAttentionHeads(), hd, s.cos, s.sin, r * half);
+        RopeRotation.apply(s.k, r * k, c.numKeyValueHeads(), hd, s.cos, s.sin, r * half);
+        CpuSequence seq = rows.seq[r0 + r];
+        int cap = seq.capacity();
+        int p = rows.pos[r0 + r];
+        for (int h = 0; h < c.numKeyValueHeads(); h++) {
+          int at = (h * cap + p) * hd;
+          System.arraycopy(s.k, r * k + h * hd, seq.keys[l], at, hd);
+          System.arraycopy(s.v, r * k + h * hd, seq.values[l], at, hd);
+        }
+      }
+      for (int r = 0; r < m; r++) {
+        CpuSequence seq = rows.seq[r0 + r];
+        attention.row(
+            s.q, r * q, seq.keys[l], seq.values[l], seq.capacity(), rows.pos[r0 + r], s.att, r * q);
+      }
+      s.toNative(s.att, m * q);
+      s.matmul(L.wo(), d, q, m, s.nA, s.tmp); // (R, D)
+      VecOps.add(s.x, 0, s.tmp, 0, m * d);
+      // MLP block: x += down(silu(gate(h)) * up(h)), h = rmsnorm(x)
+      for (int r = 0; r < m; r++) {
+        VecOps.rmsNorm(s.xn, r * d, s.x, r * d, L.postNorm(), d, eps);
+      }
+      s.toNative(s.xn, m * d);
+      s.matmul(L.gate(), f, d, m, s.nA, s.g); // (R, F)
+      s.matmul(L.up(), f, d, m, s.nB, s.u); // (R, F)
+      VecOps.siluMul(s.g, 0, s.u, 0, m * f);
+      s.toNative(s.g, m * f);
+      s.matmul(L.down(), d, f, m, s.nA, s.tmp); // (R, D)
+      VecOps.add(s.x, 0, s.tmp, 0, m * d);
+    }
+    if (captureRow >= 0) {
+      System.arraycopy(s.x, captureRow * d, capture[w.layers.length], 0, d);
+    }
+  }
+
+  /** Final norm and LM head for the rows of this chunk that want logits. */
+  private int logits(Rows rows, int r0, int m, float[][] out, int next) {
+    int n = 0;
+    for (int r = 0; r < m; r++) {
+      if (rows.logits[r0 + r]) {
+        VecOps.rmsNorm(s.xn, n * d, s.x, r * d, w.finalNorm, d, c.rmsNormEps());
+        n++;
+      }
+    }
+    if (n == 0) {
+      return next;
+    }
+    s.toNative(s.xn, n * d);
+    int v = c.vocabSize();
+    s.matmul(w.lmHead, v, d, n, s.logits(n), null); // (n, V)
+    for (int i = 0; i < n; i++) {
+      float[] row = new float[v];
+      s.logitsView.get(i * v, row, 0, v);
+      out[next++] = row;
+    }
+    return next;
+  }
+}

@@ -1,0 +1,117 @@
+package dev.shallows.engine.cpu;
+
+import dev.shallows.store.LlamaConfig;
+import java.nio.FloatBuffer;
+import org.bytedeco.javacpp.FloatPointer;
+
+/**
+ * A decoder's working memory for one chunk of up to R rows, allocated once: heap arrays for the
+ * Java-side ops, and native buffers (JavaCPP, freed on close) that OpenBLAS reads and writes.
+ * Matmul inputs are copied into {@link #nIn}; outputs are copied back to heap arrays (a few KB per
+ * row, small beside the weights each matmul streams).
+ */
+final class Scratch implements AutoCloseable {
+
+  final float[] x; // (R, D) residual stream
+  final float[] xn; // (R, D) normed
+  final float[] q; // (R, Q)
+  final float[] k; // (R, K)
+  final float[] v; // (R, K)
+  final float[] att; // (R, Q)
+  final float[] g; // (R, F)
+  final float[] u; // (R, F)
+  final float[] tmp; // (R, D)
+  final float[] cos; // (R, hd/2)
+  final float[] sin; // (R, hd/2)
+
+  final FloatPointer nIn; // (R, max(D, Q, F))
+  final FloatPointer nA; // (R, max(D, Q, F))
+  final FloatPointer nB; // (R, max(K, F))
+  final FloatPointer nC; // (R, K)
+  private final FloatBuffer inView;
+  private final FloatBuffer aView;
+  private final FloatBuffer bView;
+  private final FloatBuffer cView;
+  private FloatPointer nLogits; // (n, V), grown on demand
+  FloatBuffer logitsView;
+  private final int vocab;
+
+  Scratch(LlamaConfig c, int rows) {
+    int d = c.hiddenSize();
+    int q = c.qDim();
+    int kv = c.kvDim();
+    int f = c.intermediateSize();
+    int wide = Math.max(d, Math.max(q, f));
+    x = new float[rows * d];
+    xn = new float[rows * d];
+    this.q = new float[rows * q];
+    k = new float[rows * kv];
+    v = new float[rows * kv];
+    att = new float[rows * q];
+    g = new float[rows * f];
+    u = new float[rows * f];
+    tmp = new float[rows * d];
+    cos = new float[rows * c.headDim() / 2];
+    sin = new float[rows * c.headDim() / 2];
+    nIn = new FloatPointer((long) rows * wide);
+    nA = new FloatPointer((long) rows * wide);
+    nB = new FloatPointer((long) rows * Math.max(kv, f));
+    nC = new FloatPointer((long) rows * kv);
+    inView = nIn.asBuffer();
+    aView = nA.asBuffer();
+    bView = nB.asBuffer();
+    cView = nC.asBuffer();
+    vocab = c.vocabSize();
+  }
+
+  /** Copies src[0..n) into the native matmul input. */
+  void toNative(float[] src, int n) {
+    inView.put(0, src, 0, n);
+  }
+
+  /**
+   * out (rows, n) = nIn (rows, kdim) · W (n, kdim)ᵀ into the native buffer {@code nOut}; then
+   * copied to {@code dst} unless it is null.
+   */
+  void matmul(FloatPointer w, int n, int kdim, int rows, FloatPointer nOut, float[] dst) {
+    Blas.matmul(w, n, kdim, nIn, nOut, rows);
+    if (dst != null) {
+      view(nOut).get(0, dst, 0, rows * n);
+    }
+  }
+
+  /** The native logits buffer with room for n rows (grown if needed). */
+  FloatPointer logits(int n) {
+    long need = (long) n * vocab;
+    if (nLogits == null || nLogits.capacity() < need) {
+      if (nLogits != null) {
+        nLogits.close();
+      }
+      nLogits = new FloatPointer(need);
+      logitsView = nLogits.asBuffer();
+    }
+    return nLogits;
+  }
+
+  private FloatBuffer view(FloatPointer p) {
+    if (p == nA) {
+      return aView;
+    } else if (p == nB) {
+      return bView;
+    } else if (p == nC) {
+      return cView;
+    }
+    throw new IllegalArgumentException("not a scratch buffer");
+  }
+
+  @Override
+  public void close() {
+    nIn.close();
+    nA.close();
+    nB.close();
+    nC.close();
+    if (nLogits != null) {
+      nLogits.close();
+    }
+  }
+}
