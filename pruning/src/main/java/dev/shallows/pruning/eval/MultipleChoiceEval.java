@@ -1,0 +1,146 @@
+package dev.shallows.pruning.eval;
+
+import dev.shallows.engine.Decoder;
+import dev.shallows.engine.SequenceState;
+import dev.shallows.pruning.Cancellation;
+import dev.shallows.pruning.ProgressListener;
+import dev.shallows.pruning.data.TokenEncoder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Scores multiple-choice items by log-likelihood: for each continuation, the summed log-probability
+ * of its tokens after the context; the prediction is the highest-scoring choice (first on ties).
+ *
+ * <p>Tokenization: context and context+continuation are encoded whole; the tokens after their
+ * longest common prefix are the scored ones (so a tokenizer that merges across the boundary is
+ * handled). The common prefix is prefilled once; single-token continuations that follow the whole
+ * context share that one pass. Prompts longer than the model's context drop shots first, then are
+ * cut from the left (keeping the first token, BOS).
+ */
+public final class MultipleChoiceEval {
+
+  private final Decoder decoder;
+  private final TokenEncoder encoder;
+  private final int maxTokens;
+
+  /** An evaluator on one model view; prompts are limited to {@code maxTokens} tokens. */
+  public MultipleChoiceEval(Decoder decoder, TokenEncoder encoder, int maxTokens) {
+    this.decoder = decoder;
+    this.encoder = encoder;
+    this.maxTokens = Math.min(maxTokens, decoder.config().maxPositionEmbeddings());
+  }
+
+  /** Evaluates every item with up to {@code shots} examples in the prompt. */
+  public AccuracyResult run(
+      String task,
+      String dataDescription,
+      List<ChoiceItem> items,
+      int shots,
+      ProgressListener progress,
+      Cancellation cancel) {
+    List<AccuracyResult.ItemOutcome> out = new ArrayList<>();
+    progress.progress(task, 0, items.size());
+    for (ChoiceItem item : items) {
+      cancel.check();
+      out.add(score(item, shots));
+      progress.progress(task, out.size(), items.size());
+    }
+    return AccuracyResult.of(task, dataDescription, out);
+  }
+
+  /** Scores one item. */
+  public AccuracyResult.ItemOutcome score(ChoiceItem item, int shots) {
+    int k = Math.min(shots, item.shots().size());
+    int[] ctx;
+    int[][] full;
+    while (true) {
+      String context = item.context(k);
+      ctx = encoder.encode(context);
+      full = new int[item.continuations().size()][];
+      int longest = 0;
+      for (int c = 0; c < full.length; c++) {
+        full[c] = encoder.encode(context + item.continuations().get(c));
+        longest = Math.max(longest, full[c].length);
+      }
+      if (longest <= maxTokens || k == 0) {
+        if (longest > maxTokens) {
+          int cut = longest - maxTokens;
+          ctx = cutLeft(ctx, cut);
+          for (int c = 0; c < full.length; c++) {
+            full[c] = cutLeft(full[c], cut);
+          }
+        }
+        break;
+      }
+      k--;
+    }
+    double[] ll = new double[full.length];
+    float[] contextLast = null; // logits after the whole context, computed at most once
+    for (int c = 0; c < full.length; c++) {
+      int p = commonPrefix(ctx, full[c]);
+      if (p == full[c].length) {
+        throw new IllegalArgumentException(
+            item.id() + ": continuation '" + item.continuations().get(c) + "' adds no token");
+      }
+      if (p == ctx.length && full[c].length - p == 1) {
+        if (contextLast == null) {
+          contextLast = lastLogits(ctx);
+        }
+        ll[c] = LogProbs.of(contextLast, full[c][p]);
+      } else {
+        ll[c] = continuationLogLikelihood(full[c], Math.max(1, p));
+      }
+    }
+    int best = 0;
+    for (int c = 1; c < ll.length; c++) {
+      if (ll[c] > ll[best]) {
+        best = c;
+      }
+    }
+    return new AccuracyResult.ItemOutcome(item.id(), item.answer(), best, k, ll);
+  }
+
+  private float[] lastLogits(int[] tokens) {
+    try (SequenceState s = decoder.newSequence(tokens.length)) {
+      return decoder.prefill(s, tokens, false)[0];
+    }
+  }
+
+  /** Sum of log P(tokens[i] | tokens[..i]) for i in p..len-1, with p ≥ 1. */
+  private double continuationLogLikelihood(int[] tokens, int p) {
+    try (SequenceState s = decoder.newSequence(tokens.length)) {
+      float[] first = decoder.prefill(s, Arrays.copyOfRange(tokens, 0, p), false)[0];
+      double sum = LogProbs.of(first, tokens[p]);
+      if (tokens.length - p > 1) {
+        // rows predict tokens p+1..len-1
+        float[][] rest = decoder.prefill(s, Arrays.copyOfRange(tokens, p, tokens.length - 1), true);
+        for (int i = 0; i < rest.length; i++) {
+          sum += LogProbs.of(rest[i], tokens[p + 1 + i]);
+        }
+      }
+      return sum;
+    }
+  }
+
+  static int commonPrefix(int[] a, int[] b) {
+    int n = Math.min(a.length, b.length);
+    int i = 0;
+    while (i < n && a[i] == b[i]) {
+      i++;
+    }
+    return i;
+  }
+
+  /** Drops {@code cut} tokens after the first one (the BOS stays). */
+  static int[] cutLeft(int[] ids, int cut) {
+    if (cut <= 0) {
+      return ids;
+    }
+    int[] out = new int[ids.length - cut];
+    out[0] = ids[0];
+    System.arraycopy(ids, 1 + cut, out, 1, out.length - 1);
+    return out;
+  }
+}
