@@ -14,8 +14,8 @@ import java.util.List;
 
 /**
  * Hyperparameters of a Llama-family decoder (Llama, Mistral, Qwen2), bound to Hugging Face {@code
- * config.json} names. The raw JSON is kept so that rewriting a config (e.g. pruning layers) preserves
- * every key this record does not model.
+ * config.json} names. The raw JSON is kept so that rewriting a config (e.g. pruning layers)
+ * preserves every key this record does not model.
  *
  * @param modelType {@code model_type}: llama, mistral, qwen2
  * @param hiddenSize {@code hidden_size}, D
@@ -56,8 +56,7 @@ public record LlamaConfig(
     String torchDtype,
     ObjectNode raw) {
 
-  static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   /** RoPE frequency scaling as HF configs express it ({@code rope_scaling}). */
   public record RopeScaling(
@@ -115,7 +114,8 @@ public record LlamaConfig(
     RopeScaling scaling = null;
     JsonNode rs = j.get("rope_scaling");
     if (rs != null && rs.isObject()) {
-      String kind = rs.hasNonNull("rope_type") ? rs.get("rope_type").asText() : text(rs, "type", "");
+      String kind =
+          rs.hasNonNull("rope_type") ? rs.get("rope_type").asText() : text(rs, "type", "");
       scaling =
           new RopeScaling(
               kind,

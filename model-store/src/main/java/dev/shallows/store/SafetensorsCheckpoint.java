@@ -90,9 +90,7 @@ final class SafetensorsCheckpoint implements Checkpoint {
       }
       ByteBuffer header = ByteBuffer.allocate((int) headerLen);
       readFully(ch, header, 8);
-      JsonNode json =
-          LlamaConfig.JSON.readTree(
-              new String(header.array(), StandardCharsets.UTF_8));
+      JsonNode json = LlamaConfig.JSON.readTree(new String(header.array(), StandardCharsets.UTF_8));
       long base = 8 + headerLen;
       for (Iterator<Map.Entry<String, JsonNode>> it = json.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> f = it.next();
@@ -108,7 +106,8 @@ final class SafetensorsCheckpoint implements Checkpoint {
         long start = base + t.get("data_offsets").get(0).asLong();
         long end = base + t.get("data_offsets").get(1).asLong();
         if (end > ch.size() || end < start) {
-          throw new IllegalArgumentException(file + ": tensor " + f.getKey() + " lies past the end");
+          throw new IllegalArgumentException(
+              file + ": tensor " + f.getKey() + " lies past the end");
         }
         DType dtype = DType.fromSafetensors(t.get("dtype").asText());
         if (into.put(f.getKey(), new Entry(file, dtype, shape, start, end)) != null) {

@@ -7,7 +7,8 @@ import java.nio.file.Path;
  * Locates the project's shared data directory (the pretrained stories260K, evaluation sets and
  * corpora kept beside the repository, never inside it): system property {@code
  * shallows.shared.data}, then environment {@code SHALLOWS_SHARED_DATA}, then {@code ../shared/data}
- * from the working directory. Fails loudly when absent so that tests never pass silently without it.
+ * from the working directory. Fails loudly when absent so that tests never pass silently without
+ * it.
  */
 public final class SharedData {
 

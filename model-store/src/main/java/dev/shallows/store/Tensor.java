@@ -16,7 +16,13 @@ public record Tensor(String name, DType dtype, long[] shape, ByteBuffer data) {
     long expected = numel(shape) * dtype.bytes();
     if (data.remaining() != expected) {
       throw new IllegalArgumentException(
-          name + ": " + data.remaining() + " bytes for shape " + Arrays.toString(shape) + " " + dtype);
+          name
+              + ": "
+              + data.remaining()
+              + " bytes for shape "
+              + Arrays.toString(shape)
+              + " "
+              + dtype);
     }
     data = data.slice().order(ByteOrder.LITTLE_ENDIAN);
   }
