@@ -197,9 +197,10 @@ public final class ContinuousBatcher implements AutoCloseable {
   /** Prefills a new generation; it joins the batch if it still has tokens to produce. */
   private void join(Pending p) {
     Generation g = p.generation();
+    active.add(g);
     g.start(decoder, p.listener()); // start() reports its own failures to the listener
-    if (g.isActive()) {
-      active.add(g);
+    if (!g.isActive()) {
+      active.remove(g);
     }
     publishMetrics();
   }

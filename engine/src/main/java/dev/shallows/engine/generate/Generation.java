@@ -3,6 +3,8 @@ package dev.shallows.engine.generate;
 import dev.shallows.engine.Decoder;
 import dev.shallows.engine.SequenceState;
 import dev.shallows.store.LlamaConfig;
+import dev.shallows.store.StreamDecoder;
+import dev.shallows.store.TextTokenizer;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -31,7 +33,7 @@ public final class Generation {
   private final String id;
   private final int[] prompt;
   private final SamplingParams params;
-  private final TextDecoder textDecoder;
+  private final TextTokenizer tokenizer;
   private final CompletableFuture<GenerationResult> result = new CompletableFuture<>();
   private volatile boolean abortRequested;
 
@@ -40,7 +42,7 @@ public final class Generation {
   private SequenceState state;
   private Sampler sampler;
   private TokenCounts counts;
-  private IncrementalText text;
+  private StreamDecoder text;
   private StopStrings stops;
   private final Set<Integer> stopIds = new HashSet<>();
   private final List<TokenEvent> events = new ArrayList<>();
@@ -52,17 +54,17 @@ public final class Generation {
   /**
    * A generation of {@code promptTokens} (already encoded, BOS included if the model wants one).
    *
-   * @param textDecoder how the model's tokenizer decodes ids (e.g. {@code textTokenizer::decode})
+   * @param tokenizer the model's tokenizer: streams the completion's text, continuing the prompt
    * @throws BadParameterException ("prompt") if the prompt is empty
    */
-  public Generation(int[] promptTokens, SamplingParams params, TextDecoder textDecoder) {
+  public Generation(int[] promptTokens, SamplingParams params, TextTokenizer tokenizer) {
     if (promptTokens.length == 0) {
       throw new BadParameterException("prompt", "must contain at least one token");
     }
     this.id = "gen-" + NEXT_ID.incrementAndGet();
     this.prompt = promptTokens.clone();
     this.params = params;
-    this.textDecoder = textDecoder;
+    this.tokenizer = tokenizer;
   }
 
   /** A process-unique id ({@code gen-N}). */
@@ -163,7 +165,7 @@ public final class Generation {
       stopIds.addAll(params.stopTokenIds());
       counts = new TokenCounts(prompt);
       sampler = new Sampler(params, counts);
-      text = new IncrementalText(textDecoder, prompt);
+      text = tokenizer.streamDecoder(prompt);
       stops = new StopStrings(params.stop());
       if (params.maxTokens() == 0 && !params.promptLogprobs()) {
         complete(FinishReason.LENGTH);

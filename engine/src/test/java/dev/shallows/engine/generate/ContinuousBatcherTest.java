@@ -1,0 +1,248 @@
+package dev.shallows.engine.generate;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.shallows.engine.Decoder;
+import dev.shallows.store.TextTokenizer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Continuous batching on the real stories260K: join, leave, abort, admission, shutdown. */
+class ContinuousBatcherTest {
+
+  private static final String[] PROMPTS = {
+    "", "Once upon a time", "Lily", "The dog was", "One day, Tom", "She was happy", "The sun"
+  };
+
+  private static Decoder alone; // the unbatched reference runs on its own decoder
+  private static TextTokenizer tok;
+
+  @BeforeAll
+  static void open() {
+    alone = DecoderKind.all().get(0).open();
+    tok = Stories260K.tokenizer();
+  }
+
+  @AfterAll
+  static void close() {
+    alone.close();
+  }
+
+  private static SamplingParams params(int i) {
+    // greedy for most, seeded sampling with penalties for some: all must match the lone run
+    return i % 3 == 2
+        ? SamplingParams.builder()
+            .temperature(0.9)
+            .topK(40)
+            .topP(0.9)
+            .frequencyPenalty(0.5)
+            .seed(1000L + i)
+            .maxTokens(30 + 7 * i)
+            .build()
+        : SamplingParams.greedy(30 + 7 * i);
+  }
+
+  private static Generation generation(int i) {
+    return new Generation(tok.encode(PROMPTS[i], true), params(i), tok);
+  }
+
+  static List<DecoderKind> kinds() {
+    return DecoderKind.all();
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void batchedResultsEqualUnbatchedOnes(DecoderKind kind) throws Exception {
+    AtomicInteger maxBatch = new AtomicInteger();
+    try (Decoder d = kind.open();
+        Decoder lonely = kind.open();
+        ContinuousBatcher b = new ContinuousBatcher(d, new ContinuousBatcher.Options("t", 3, 16))) {
+      List<Generation> gens = new ArrayList<>();
+      for (int i = 0; i < PROMPTS.length; i++) {
+        gens.add(
+            b.submit(
+                generation(i),
+                new GenerationListener() {
+                  @Override
+                  public void onToken(TokenEvent e) {
+                    maxBatch.accumulateAndGet(b.lastBatchSize(), Math::max);
+                  }
+                }));
+      }
+      int total = 0;
+      for (int i = 0; i < gens.size(); i++) {
+        GenerationResult batched = gens.get(i).result().get(60, TimeUnit.SECONDS);
+        GenerationResult lone = generation(i).run(lonely, null);
+        assertArrayEquals(lone.tokenIds(), batched.tokenIds(), kind.name() + " prompt " + i);
+        assertEquals(lone.text(), batched.text());
+        assertEquals(lone.finishReason(), batched.finishReason());
+        total += batched.completionTokens();
+      }
+      assertEquals(3, maxBatch.get());
+      // the first token of each comes from its prefill; the rest from shared decode steps
+      assertTrue(b.steps() < total - PROMPTS.length, b.steps() + " steps for " + total);
+      assertEquals(0, b.activeSequences());
+      assertEquals(0, b.kvCacheBytes());
+    }
+  }
+
+  @Test
+  void aGenerationJoinsARunningBatchAndAnAbortedOneLeaves() throws Exception {
+    CountDownLatch tenTokens = new CountDownLatch(10);
+    try (Decoder d = DecoderKind.all().get(0).open();
+        ContinuousBatcher b = new ContinuousBatcher(d, ContinuousBatcher.Options.defaults("t"))) {
+      Generation longOne =
+          new Generation(tok.encode("Once upon a time", true), SamplingParams.greedy(200), tok);
+      Generation victim = new Generation(tok.encode("Lily", true), SamplingParams.greedy(200), tok);
+      b.submit(
+          longOne,
+          new GenerationListener() {
+            @Override
+            public void onToken(TokenEvent e) {
+              tenTokens.countDown();
+            }
+          });
+      b.submit(
+          victim,
+          new GenerationListener() {
+            @Override
+            public void onToken(TokenEvent e) {
+              if (e.index() == 4) {
+                victim.abort();
+              }
+            }
+          });
+      assertTrue(tenTokens.await(30, TimeUnit.SECONDS));
+      Generation late = b.submit(generation(3), null);
+      GenerationResult aborted = victim.result().get(30, TimeUnit.SECONDS);
+      assertEquals(FinishReason.ABORT, aborted.finishReason());
+      assertEquals(5, aborted.completionTokens());
+      assertArrayEquals(
+          generation(3).run(alone, null).tokenIds(),
+          late.result().get(30, TimeUnit.SECONDS).tokenIds());
+      assertArrayEquals(
+          new Generation(tok.encode("Once upon a time", true), SamplingParams.greedy(200), tok)
+              .run(alone, null)
+              .tokenIds(),
+          longOne.result().get(30, TimeUnit.SECONDS).tokenIds());
+    }
+  }
+
+  @Test
+  void admissionIsBoundedAndMetricsReportTheQueue() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    try (Decoder d = DecoderKind.all().get(0).open();
+        ContinuousBatcher b = new ContinuousBatcher(d, new ContinuousBatcher.Options("q", 1, 2))) {
+      Generation first =
+          b.submit(
+              new Generation(tok.encode("", true), SamplingParams.greedy(20), tok),
+              new GenerationListener() {
+                @Override
+                public void onToken(TokenEvent e) {
+                  if (e.index() == 1) { // from a decode step, after it joined the batch
+                    started.countDown();
+                    await(release); // holds the batcher thread: nothing else can join
+                  }
+                }
+              });
+      assertTrue(started.await(30, TimeUnit.SECONDS));
+      Generation second = b.submit(generation(1), null);
+      Generation third = b.submit(generation(2), null);
+      try {
+        assertEquals(2, b.queueDepth());
+        assertEquals(1, b.activeSequences());
+        assertTrue(b.kvCacheBytes() > 0);
+        QueueFullException full =
+            assertThrows(QueueFullException.class, () -> b.submit(generation(3), null));
+        assertEquals(2, full.limit());
+      } finally {
+        release.countDown();
+      }
+      for (Generation g : List.of(first, second, third)) {
+        assertTrue(g.result().get(30, TimeUnit.SECONDS).completionTokens() > 0);
+      }
+      assertEquals(0, b.queueDepth());
+      BadParameterException tooLong =
+          assertThrows(
+              BadParameterException.class,
+              () -> {
+                int[] ids = new int[d.config().maxPositionEmbeddings() + 1];
+                Arrays.fill(ids, 300);
+                b.submit(new Generation(ids, SamplingParams.greedy(1), tok), null);
+              });
+      assertEquals("prompt", tooLong.param());
+    }
+  }
+
+  @Test
+  void shutdownAbortsWhatIsLeftAndRefusesNewWork() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    Decoder d = DecoderKind.all().get(0).open();
+    ContinuousBatcher b = new ContinuousBatcher(d, new ContinuousBatcher.Options("s", 1, 4));
+    SamplingParams forever = SamplingParams.greedy(100_000).toBuilder().ignoreEos(true).build();
+    Generation running =
+        b.submit(
+            new Generation(tok.encode("", true), forever, tok),
+            new GenerationListener() {
+              @Override
+              public void onToken(TokenEvent e) {
+                started.countDown();
+                if (e.index() == 0) {
+                  sleep(200); // long enough for the submits below to queue behind it
+                }
+              }
+            });
+    assertTrue(started.await(30, TimeUnit.SECONDS));
+    Generation queued = b.submit(generation(1), null);
+    b.shutdown(Duration.ZERO);
+    assertEquals(FinishReason.ABORT, running.result().get(5, TimeUnit.SECONDS).finishReason());
+    GenerationResult q = queued.result().get(5, TimeUnit.SECONDS);
+    assertEquals(FinishReason.ABORT, q.finishReason());
+    assertEquals(0, q.completionTokens());
+    assertThrows(IllegalStateException.class, () -> b.submit(generation(2), null));
+    assertEquals(0, b.kvCacheBytes());
+    d.close();
+  }
+
+  @Test
+  void gracefulShutdownLetsRunningGenerationsFinish() throws Exception {
+    try (Decoder d = DecoderKind.all().get(0).open()) {
+      ContinuousBatcher b = new ContinuousBatcher(d, ContinuousBatcher.Options.defaults("g"));
+      Generation g = b.submit(generation(0), null);
+      b.shutdown(Duration.ofSeconds(30));
+      GenerationResult r = g.result().get(1, TimeUnit.SECONDS);
+      assertEquals(FinishReason.LENGTH, r.finishReason());
+      assertArrayEquals(generation(0).run(alone, null).tokenIds(), r.tokenIds());
+    }
+  }
+
+  private static void await(CountDownLatch l) {
+    try {
+      l.await(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
