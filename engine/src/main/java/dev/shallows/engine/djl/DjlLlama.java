@@ -121,15 +121,24 @@ public final class DjlLlama implements AutoCloseable {
 
   private NDArray param(String name, dev.shallows.engine.Matrix m, boolean vector) {
     Shape shape = vector ? new Shape(m.cols()) : new Shape(m.rows(), m.cols());
-    NDArray view = manager.create(DirectBuffers.asByteBuffer(m.data()), shape, DataType.FLOAT32);
-    NDArray a = view;
-    if (compute.dtype() != DataType.FLOAT32 || trainable || compute.device().isGpu()) {
-      NDArray typed = view.toType(compute.dtype(), true); // an owned copy, on the CPU
-      a = !compute.device().isGpu() ? typed : typed.toDevice(compute.device(), true);
+    NDArray a;
+    if (!trainable && compute.dtype() == DataType.FLOAT32 && !compute.device().isGpu()) {
+      // zero copy: shares the (read-only) mapping; nothing may ever write to it
+      a = manager.create(DirectBuffers.asByteBuffer(m.data()), shape, DataType.FLOAT32);
+    } else {
+      // an owned copy (toType(..., copy=true) on a shared array does not copy: never use it here)
+      float[] values = new float[m.data().remaining()];
+      m.data().duplicate().get(values);
+      NDArray f32 = manager.create(values, shape);
+      NDArray typed =
+          compute.dtype() == DataType.FLOAT32 ? f32 : f32.toType(compute.dtype(), false);
+      a = compute.device().isGpu() ? typed.toDevice(compute.device(), false) : typed;
       if (typed != a) {
         typed.close();
       }
-      view.close();
+      if (f32 != typed) {
+        f32.close();
+      }
     }
     a.setName(name);
     if (trainable) {

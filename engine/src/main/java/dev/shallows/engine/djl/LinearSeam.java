@@ -30,7 +30,9 @@ public interface LinearSeam {
 
   /** {@code x W^T (+ b)}: the reference implementation, reusable by wrapping seams. */
   static NDArray plain(String hfWeightName, NDArray x, NDArray weight, NDArray biasOrNull) {
-    NDArray y = x.matMul(weight.transpose()); // (..., out)
+    NDArray wt = weight.transpose(); // (in, out) view, created in the weight's manager,
+    wt.attach(x.getManager()); // so hand it to the caller's (per-step) manager
+    NDArray y = x.matMul(wt); // (..., out)
     return biasOrNull == null ? y : y.add(biasOrNull);
   }
 }
