@@ -64,8 +64,20 @@ public final class CpuDecoder implements Decoder {
     if (capacity <= 0) {
       throw new IllegalArgumentException("capacity must be positive: " + capacity);
     }
-    int cap = Math.min(capacity, c.maxPositionEmbeddings());
+    int cap = Math.min(capacity, contextLength());
     return new CpuSequence(this, w.layers.length, c.numKeyValueHeads(), hd, cap);
+  }
+
+  /**
+   * The longest sequence this decoder serves: max_position_embeddings, stretched by the factor
+   * under dynamic NTK scaling (whose point is running past the trained length).
+   */
+  public int contextLength() {
+    long max = c.maxPositionEmbeddings();
+    if (rope.lengthDependent()) {
+      max = (long) (max * c.ropeScaling().factor());
+    }
+    return (int) Math.min(Integer.MAX_VALUE, max);
   }
 
   @Override
