@@ -78,11 +78,6 @@ public interface ShallowsConfig {
     @WithName("retry-after-seconds")
     @WithDefault("1")
     int retryAfterSeconds();
-
-    /** Platform threads that run request handling that blocks on the engine (never virtual). */
-    @WithName("worker-threads")
-    @WithDefault("16")
-    int workerThreads();
   }
 
   /** Limits checked before a request reaches the engine. */

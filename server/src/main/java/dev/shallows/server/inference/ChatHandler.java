@@ -1,0 +1,129 @@
+package dev.shallows.server.inference;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.shallows.engine.generate.GenerationResult;
+import dev.shallows.engine.generate.SamplingParams;
+import dev.shallows.engine.generate.TokenEvent;
+import dev.shallows.server.chat.ChatTemplate;
+import dev.shallows.server.config.ShallowsConfig;
+import dev.shallows.server.openai.ChatCompletionRequest;
+import dev.shallows.server.openai.ChatLogprobs;
+import dev.shallows.server.openai.Usage;
+import dev.shallows.server.routing.Router;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code POST /v1/chat/completions}: template, routing, generation, JSON or SSE response. */
+@ApplicationScoped
+public class ChatHandler {
+
+  private final InferenceService inference;
+  private final RequestMapper mapper;
+  private final ObjectMapper json;
+
+  public ChatHandler(InferenceService inference, ShallowsConfig config, ObjectMapper json) {
+    this.inference = inference;
+    this.mapper = new RequestMapper(config.limits());
+    this.json = json;
+  }
+
+  public Response handle(ChatCompletionRequest req, String session) throws InterruptedException {
+    SamplingParams params = mapper.sampling(req);
+    int n = req.n == null ? 1 : req.n;
+    Router.Decision d = inference.route(req.model, req.user, session);
+    List<ChatTemplate.Message> msgs = new ArrayList<>();
+    for (int i = 0; i < req.messages.size(); i++) {
+      var m = req.messages.get(i);
+      msgs.add(new ChatTemplate.Message(m.role, RequestMapper.messageText(m, "messages[" + i + "]")));
+    }
+    String prompt = inference.registry().chatTemplate().render(msgs);
+    int[] ids = inference.encodeChat(prompt);
+    boolean explicit = req.maxCompletionTokens != null || req.maxTokens != null;
+    params =
+        inference.fitContext(
+            params,
+            List.of(ids),
+            explicit,
+            req.maxCompletionTokens != null ? "max_completion_tokens" : "max_tokens");
+    RequestRun run = inference.submit(d, List.of(ids), n, params, "chat");
+    Responses out =
+        new Responses(
+            new TokenTexts(inference.registry().tokenizer()), req.model, d.variant(), "chatcmpl-");
+    boolean logprobs = Boolean.TRUE.equals(req.logprobs);
+    if (!Boolean.TRUE.equals(req.stream)) {
+      List<GenerationResult> results = run.await();
+      return Response.ok(out.chat(run, results, logprobs))
+          .header(Headers.VARIANT, d.variant())
+          .build();
+    }
+    boolean usage = req.streamOptions != null && Boolean.TRUE.equals(req.streamOptions.includeUsage);
+    return Response.ok(
+            new SseStream(run, new Encoder(run, out, logprobs, usage), json),
+            MediaType.SERVER_SENT_EVENTS)
+        .header(Headers.VARIANT, d.variant())
+        .header("Cache-Control", "no-cache")
+        .build();
+  }
+
+  /** Chat chunks: the role first, content deltas, an empty delta with the finish reason, usage. */
+  private static final class Encoder implements SseStream.Encoder {
+    private final RequestRun run;
+    private final Responses out;
+    private final boolean logprobs;
+    private final boolean usage;
+    private final Map<Integer, Integer> prev = new HashMap<>();
+    private final List<GenerationResult> results = new ArrayList<>();
+
+    Encoder(RequestRun run, Responses out, boolean logprobs, boolean usage) {
+      this.run = run;
+      this.out = out;
+      this.logprobs = logprobs;
+      this.usage = usage;
+    }
+
+    @Override
+    public Iterable<Object> start() {
+      List<Object> chunks = new ArrayList<>();
+      for (int c = 0; c < run.choices(); c++) {
+        int[] p = run.promptIds(c);
+        prev.put(c, p.length > 0 ? p[p.length - 1] : -1);
+        chunks.add(out.chatChunk(c, "assistant", "", null, null));
+      }
+      return chunks;
+    }
+
+    @Override
+    public Iterable<Object> on(RunEvent e) {
+      int c = e.choice();
+      if (e instanceof RunEvent.Token t) {
+        TokenEvent ev = t.event();
+        ChatLogprobs lp =
+            logprobs ? new ChatLogprobs(List.of(out.chatEntry(prev.get(c), ev))) : null;
+        prev.put(c, ev.tokenId());
+        if (ev.text().isEmpty() && lp == null) {
+          return List.of();
+        }
+        return List.of(out.chatChunk(c, null, ev.text(), lp, null));
+      }
+      if (e instanceof RunEvent.Done d) {
+        results.add(d.result());
+        return List.of(out.chatChunk(c, null, null, null, d.result().finishReason().wire()));
+      }
+      return List.of();
+    }
+
+    @Override
+    public Iterable<Object> end() {
+      if (!usage) {
+        return List.of();
+      }
+      int completion = results.stream().mapToInt(GenerationResult::completionTokens).sum();
+      return List.of(out.chatUsageChunk(Usage.of(run.promptIds(0).length, completion)));
+    }
+  }
+}

@@ -1,0 +1,93 @@
+package dev.shallows.server.inference;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.shallows.server.error.ErrorBody;
+import jakarta.ws.rs.core.StreamingOutput;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import org.jboss.logging.Logger;
+
+/**
+ * Server-sent events in OpenAI's format: {@code data: <json>\n\n} per chunk, {@code data: [DONE]}
+ * at the end. Runs on a worker (platform) thread and relays the request's events as they arrive;
+ * a failed write means the client is gone, and every choice is aborted at once. An idle stream
+ * sends an SSE comment every second, so a disconnect is noticed even between slow tokens.
+ */
+public final class SseStream implements StreamingOutput {
+
+  private static final Logger LOG = Logger.getLogger(SseStream.class);
+
+  /** Turns one event into zero or more chunks (JSON-serializable objects). */
+  public interface Encoder {
+    /** Chunks to send before any event (e.g. the chat role, the echoed prompt). */
+    Iterable<Object> start();
+
+    /** Chunks for one event. */
+    Iterable<Object> on(RunEvent event);
+
+    /** Chunks after every choice finished (the usage chunk). */
+    Iterable<Object> end();
+  }
+
+  private final RequestRun run;
+  private final Encoder encoder;
+  private final ObjectMapper json;
+
+  public SseStream(RequestRun run, Encoder encoder, ObjectMapper json) {
+    this.run = run;
+    this.encoder = encoder;
+    this.json = json;
+  }
+
+  @Override
+  public void write(OutputStream out) throws IOException {
+    int finished = 0;
+    try {
+      send(out, encoder.start());
+      out.flush();
+      while (finished < run.choices()) {
+        RunEvent e = run.poll(1000);
+        if (e == null) {
+          out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
+          out.flush();
+          continue;
+        }
+        if (e instanceof RunEvent.Failed f) {
+          LOG.errorf(f.error(), "generation failed while streaming");
+          send(
+              out,
+              java.util.List.of(
+                  ErrorBody.of(
+                      "generation failed: " + f.error(), "server_error", null, "internal_error")));
+          finished++;
+          continue;
+        }
+        if (e instanceof RunEvent.Done) {
+          finished++;
+        }
+        send(out, encoder.on(e));
+        out.flush();
+      }
+      send(out, encoder.end());
+      out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+      out.flush();
+    } catch (IOException | RuntimeException e) {
+      LOG.debugf("stream ended early (%s): aborting %d choices", e, run.choices());
+      run.abort();
+      throw e;
+    } catch (InterruptedException e) {
+      run.abort();
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+  }
+
+  private void send(OutputStream out, Iterable<Object> chunks) throws IOException {
+    for (Object c : chunks) {
+      out.write("data: ".getBytes(StandardCharsets.UTF_8));
+      out.write(json.writeValueAsBytes(c));
+      out.write("\n\n".getBytes(StandardCharsets.UTF_8));
+    }
+  }
+}

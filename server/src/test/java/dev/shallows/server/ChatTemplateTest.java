@@ -1,0 +1,68 @@
+package dev.shallows.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.shallows.server.chat.ChatTemplate;
+import dev.shallows.server.chat.ChatTemplate.Message;
+import dev.shallows.server.error.ApiException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Chat templates render as Hugging Face's apply_chat_template would (expected strings by hand). */
+class ChatTemplateTest {
+
+  // TinyLlama-1.1B-Chat's template (Zephyr style), verbatim from its tokenizer_config.json
+  static final String ZEPHYR =
+      "{% for message in messages %}\n{% if message['role'] == 'user' %}\n{{ '<|user|>\\n' +"
+          + " message['content'] + eos_token }}\n{% elif message['role'] == 'system' %}\n{{"
+          + " '<|system|>\\n' + message['content'] + eos_token }}\n{% elif message['role'] =="
+          + " 'assistant' %}\n{{ '<|assistant|>\\n'  + message['content'] + eos_token }}\n{% endif"
+          + " %}\n{% if loop.last and add_generation_prompt %}\n{{ '<|assistant|>' }}\n{% endif"
+          + " %}\n{% endfor %}";
+
+  // Llama-2-chat's template (shortened system handling), with raise_exception
+  static final String LLAMA2 =
+      "{% for message in messages %}{% if (message['role'] == 'user') != (loop.index0 % 2 == 0)"
+          + " %}{{ raise_exception('Conversation roles must alternate user/assistant/user/assistant/...')"
+          + " }}{% endif %}{% if message['role'] == 'user' %}{{ bos_token + '[INST] ' +"
+          + " message['content'] | trim + ' [/INST]' }}{% elif message['role'] == 'assistant' %}{{ ' '"
+          + "  + message['content'] | trim + ' ' + eos_token }}{% endif %}{% endfor %}";
+
+  @Test
+  void defaultTemplateIsAPlainTranscript() {
+    ChatTemplate t = new ChatTemplate(null, "<s>", "</s>");
+    assertTrue(t.isDefault());
+    String out =
+        t.render(List.of(new Message("system", "Be brief."), new Message("user", "Hi there")));
+    assertEquals("System: Be brief.\nUser: Hi there\nAssistant:", out);
+  }
+
+  @Test
+  void zephyrTemplate() {
+    ChatTemplate t = new ChatTemplate(ZEPHYR, "<s>", "</s>");
+    String out =
+        t.render(List.of(new Message("system", "Be brief."), new Message("user", "Hi")));
+    assertEquals("<|system|>\nBe brief.</s>\n<|user|>\nHi</s>\n<|assistant|>\n", out);
+  }
+
+  @Test
+  void llama2TemplateAndRaiseException() {
+    ChatTemplate t = new ChatTemplate(LLAMA2, "<s>", "</s>");
+    String out =
+        t.render(
+            List.of(
+                new Message("user", " Hi "),
+                new Message("assistant", "Hello"),
+                new Message("user", "Bye")));
+    assertEquals("<s>[INST] Hi [/INST] Hello </s><s>[INST] Bye [/INST]", out);
+    ApiException e =
+        assertThrows(
+            ApiException.class,
+            () -> t.render(List.of(new Message("assistant", "x"), new Message("user", "y"))));
+    assertEquals(400, e.status());
+    assertEquals("messages", e.param());
+    assertTrue(e.getMessage().contains("alternate"), e.getMessage());
+  }
+}
