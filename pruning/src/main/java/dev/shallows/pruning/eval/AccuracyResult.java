@@ -17,7 +17,8 @@ import java.util.List;
  * @param items per-item outcomes, in evaluation order
  */
 public record AccuracyResult(
-    String task, String data, int n, int correct, Interval ci95, List<ItemOutcome> items) {
+    String task, String data, int n, int correct, Interval ci95, List<ItemOutcome> items)
+    implements EvalResult {
 
   /**
    * One item's outcome.
@@ -53,6 +54,16 @@ public record AccuracyResult(
 
   public double accuracy() {
     return n == 0 ? 0.0 : (double) correct / n;
+  }
+
+  @Override
+  public double value() {
+    return accuracy();
+  }
+
+  @Override
+  public ObjectNode toJson(ObjectMapper json) {
+    return toJson(json, false);
   }
 
   /** JSON summary: task, data, n, correct, accuracy, ci95_low/high, and items if asked. */

@@ -22,12 +22,19 @@ public record LossResult(
     long tokens,
     double meanLoss,
     int vocabSize,
-    Interval ci95) {
+    Interval ci95)
+    implements EvalResult {
+
+  @Override
+  public double value() {
+    return normalizedLoss();
+  }
 
   public double normalizedLoss() {
     return meanLoss / Math.log(vocabSize);
   }
 
+  @Override
   public ObjectNode toJson(ObjectMapper json) {
     ObjectNode o = json.createObjectNode();
     o.put("task", "loss");
