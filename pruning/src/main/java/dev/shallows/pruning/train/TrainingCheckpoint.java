@@ -76,7 +76,7 @@ public final class TrainingCheckpoint {
     try {
       ObjectNode s = (ObjectNode) JSON.readTree(dir.resolve(STATE).toFile());
       ObjectNode expected = identity(c, JSON.createObjectNode());
-      if (!expected.equals(s.get("config"))) {
+      if (!expected.toString().equals(String.valueOf(s.get("config")))) {
         throw new IllegalArgumentException(
             "checkpoint "
                 + dir
