@@ -111,29 +111,22 @@ public final class Sampler {
     }
   }
 
-  /** Probabilities exp(l - max) / sum, in double; -inf logits get probability 0. */
+  /** Probabilities exp(l - max) / sum; -inf logits get probability 0. */
   public static double[] softmax(float[] logits) {
     float max = logits[argmax(logits)];
+    float[] e = new float[logits.length];
+    double sum = ExpSum.exp(logits, 1f, max, e);
     double[] p = new double[logits.length];
-    double sum = 0;
-    for (int i = 0; i < logits.length; i++) {
-      p[i] = Math.exp((double) logits[i] - max);
-      sum += p[i];
-    }
     for (int i = 0; i < p.length; i++) {
-      p[i] /= sum;
+      p[i] = e[i] / sum;
     }
     return p;
   }
 
-  /** log-softmax in double: the raw model distribution that logprobs report. */
+  /** log-softmax: the raw model distribution that logprobs report. */
   public static double[] logSoftmax(float[] logits) {
     float max = logits[argmax(logits)];
-    double sum = 0;
-    for (float l : logits) {
-      sum += Math.exp((double) l - max);
-    }
-    double logZ = max + Math.log(sum);
+    double logZ = max + Math.log(ExpSum.exp(logits, 1f, max, null));
     double[] out = new double[logits.length];
     for (int i = 0; i < logits.length; i++) {
       out[i] = logits[i] - logZ;
@@ -150,16 +143,20 @@ public final class Sampler {
   public static void topP(double[] probs, double p) {
     int n = probs.length;
     double cutoff = n > 1 ? (1 - p) / (n - 1) : 0;
-    List<Integer> cands = new ArrayList<>();
+    // sort keys: the probability's float bits (monotonic for non-negative floats) above, the
+    // complemented index below, so that ascending order is worst first and ties favour low ids
+    long[] keys = new long[n];
+    int m = 0;
     for (int i = 0; i < n; i++) {
       if (probs[i] >= cutoff && probs[i] > 0) {
-        cands.add(i);
+        keys[m++] = ((long) Float.floatToIntBits((float) probs[i]) << 32) | (0xFFFFFFFFL - i);
       }
     }
-    cands.sort((a, b) -> probs[a] != probs[b] ? Double.compare(probs[b], probs[a]) : a - b);
+    Arrays.sort(keys, 0, m);
     boolean[] keep = new boolean[n];
     double mass = 0;
-    for (int i : cands) {
+    for (int j = m - 1; j >= 0; j--) {
+      int i = (int) (0xFFFFFFFFL - (keys[j] & 0xFFFFFFFFL));
       keep[i] = true;
       mass += probs[i];
       if (mass >= p) {
