@@ -42,8 +42,7 @@ class ChatTemplateTest {
   @Test
   void zephyrTemplate() {
     ChatTemplate t = new ChatTemplate(ZEPHYR, "<s>", "</s>");
-    String out =
-        t.render(List.of(new Message("system", "Be brief."), new Message("user", "Hi")));
+    String out = t.render(List.of(new Message("system", "Be brief."), new Message("user", "Hi")));
     assertEquals("<|system|>\nBe brief.</s>\n<|user|>\nHi</s>\n<|assistant|>\n", out);
   }
 

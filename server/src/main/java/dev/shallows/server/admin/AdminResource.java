@@ -102,7 +102,9 @@ public class AdminResource {
       throw ApiException.badRequest("calibration_samples", "must be in [1, 10000]");
     }
     java.nio.file.Path cal =
-        r.calibrationData == null ? null : AllowedPaths.check(config, r.calibrationData, "calibration_data");
+        r.calibrationData == null
+            ? null
+            : AllowedPaths.check(config, r.calibrationData, "calibration_data");
     String name = r.name == null ? VariantBuilder.defaultName(s, n) : r.name;
     ModelRegistry.checkName(name);
     VariantBuilder.HealSpec heal = null;
@@ -135,8 +137,11 @@ public class AdminResource {
         throw ApiException.badRequest(
             "heal.seq_len", "must be in [2, " + models.registry().contextLength() + "]");
       }
-      java.nio.file.Path data = h.data == null ? cal : AllowedPaths.check(config, h.data, "heal.data");
-      heal = new VariantBuilder.HealSpec(m, steps, rank, lr, batch, seq, data, h.seed == null ? 0 : h.seed);
+      java.nio.file.Path data =
+          h.data == null ? cal : AllowedPaths.check(config, h.data, "heal.data");
+      heal =
+          new VariantBuilder.HealSpec(
+              m, steps, rank, lr, batch, seq, data, h.seed == null ? 0 : h.seed);
     }
     return new VariantBuilder.Spec(s, n, cal, samples, name, heal);
   }

@@ -25,8 +25,9 @@ final class JobEvents {
           try {
             JobView v = job.view();
             while (true) {
-              os.write(("event: progress\ndata: " + json.writeValueAsString(v) + "\n\n")
-                  .getBytes(StandardCharsets.UTF_8));
+              os.write(
+                  ("event: progress\ndata: " + json.writeValueAsString(v) + "\n\n")
+                      .getBytes(StandardCharsets.UTF_8));
               os.flush();
               if (job.state().terminal()) {
                 break;
@@ -38,8 +39,9 @@ final class JobEvents {
               v = next != null ? next : job.view();
             }
             JobView last = job.view();
-            os.write(("event: end\ndata: " + json.writeValueAsString(last) + "\n\n")
-                .getBytes(StandardCharsets.UTF_8));
+            os.write(
+                ("event: end\ndata: " + json.writeValueAsString(last) + "\n\n")
+                    .getBytes(StandardCharsets.UTF_8));
             os.flush();
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -47,6 +49,8 @@ final class JobEvents {
             job.unlisten(l);
           }
         };
-    return Response.ok(out, MediaType.SERVER_SENT_EVENTS).header("Cache-Control", "no-cache").build();
+    return Response.ok(out, MediaType.SERVER_SENT_EVENTS)
+        .header("Cache-Control", "no-cache")
+        .build();
   }
 }

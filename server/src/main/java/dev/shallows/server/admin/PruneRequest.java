@@ -51,7 +51,9 @@ public class PruneRequest extends LenientRequest {
     @JsonProperty("seq_len")
     public Integer seqLen;
 
-    @Schema(description = "Training text (file or directory under an allowed dir); default: the calibration text")
+    @Schema(
+        description =
+            "Training text (file or directory under an allowed dir); default: the calibration text")
     public String data;
 
     public Long seed;

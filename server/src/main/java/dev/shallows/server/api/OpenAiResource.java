@@ -20,6 +20,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -31,7 +32,6 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.logging.Logger;
-import jakarta.ws.rs.core.Context;
 
 /** The OpenAI-compatible endpoints. Thin: validation and generation live in the handlers. */
 @Path("/v1")
@@ -101,7 +101,9 @@ public class OpenAiResource {
     ModelRegistry r = models.registry();
     List<ModelList.Model> data = new ArrayList<>();
     long created = r.variants().get(ModelRegistry.FULL).loadedAt().getEpochSecond();
-    data.add(new ModelList.Model(r.name(), "model", created, "shallows", null, null, null, r.contextLength()));
+    data.add(
+        new ModelList.Model(
+            r.name(), "model", created, "shallows", null, null, null, r.contextLength()));
     for (Variant v : r.variants().values()) {
       data.add(entry(r, v));
     }

@@ -22,8 +22,8 @@ import java.util.Map;
 public final class ChatTemplate {
 
   /**
-   * The documented default: one {@code "Role: content"} line per message (roles capitalized),
-   * then {@code "Assistant:"}. Example: {@code "User: Hi\nAssistant:"}.
+   * The documented default: one {@code "Role: content"} line per message (roles capitalized), then
+   * {@code "Assistant:"}. Example: {@code "User: Hi\nAssistant:"}.
    */
   public static final String DEFAULT_TEMPLATE =
       "{% for message in messages %}{{ message['role'] | capitalize }}: {{ message['content'] }}\n"
@@ -89,31 +89,37 @@ public final class ChatTemplate {
     RenderResult r;
     try {
       r = jinjava.renderForResult(source, vars);
-    } catch (ApiException e) {
-      throw e;
     } catch (RuntimeException e) {
-      if (e.getCause() instanceof ApiException a) {
+      ApiException a = apiCause(e);
+      if (a != null) {
         throw a;
       }
       throw new IllegalStateException("chat template failed: " + e.getMessage(), e);
     }
     for (TemplateError err : r.getErrors()) {
-      if (err.getException() instanceof ApiException a) {
-        throw a;
-      }
-      if (err.getException() != null && err.getException().getCause() instanceof ApiException a) {
+      ApiException a = apiCause(err.getException());
+      if (a != null) {
         throw a;
       }
       if (err.getSeverity() == TemplateError.ErrorType.FATAL) {
         String msg = err.getMessage();
         if (msg != null && msg.contains("chat template: ")) {
-          throw ApiException.badRequest(
-              "messages", msg.substring(msg.indexOf("chat template: ")));
+          throw ApiException.badRequest("messages", msg.substring(msg.indexOf("chat template: ")));
         }
         throw new IllegalStateException("chat template failed: " + msg);
       }
     }
     return r.getOutput();
+  }
+
+  /** The ApiException raised by raise_exception, however deep Jinjava wrapped it. */
+  private static ApiException apiCause(Throwable t) {
+    for (int i = 0; t != null && i < 20; i++, t = t.getCause()) {
+      if (t instanceof ApiException a) {
+        return a;
+      }
+    }
+    return null;
   }
 
   /** The BOS token string the template may emit (empty if none). */

@@ -42,11 +42,20 @@ public class ErrorMappers {
     return api(ApiException.badRequest(e.param(), e.getMessage()));
   }
 
+  /**
+   * Wrong JSON types: more specific than Quarkus' built-in mapper, which answers without a body.
+   */
+  @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER - 100)
+  public Response mismatched(MismatchedInputException e) {
+    return json(e);
+  }
+
   /** Wrong JSON types ("max_tokens": "ten") and malformed JSON. */
-  @ServerExceptionMapper
+  @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER - 100)
   public Response json(JsonProcessingException e) {
     String param = null;
     String message;
+    LOG.debugf("bad JSON: %s", e);
     if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
       param =
           m.getPath().stream()

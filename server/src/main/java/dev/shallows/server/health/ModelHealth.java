@@ -12,8 +12,8 @@ import org.eclipse.microprofile.health.Readiness;
 import org.eclipse.microprofile.health.Startup;
 
 /**
- * Health checks: startup and readiness are UP once the model and the configured variants are
- * loaded (readiness reports them, with queue depths and running jobs); liveness is UP while every
+ * Health checks: startup and readiness are UP once the model and the configured variants are loaded
+ * (readiness reports them, with queue depths and running jobs); liveness is UP while every
  * variant's batcher still accepts work.
  */
 public class ModelHealth {

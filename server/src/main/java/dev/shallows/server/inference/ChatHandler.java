@@ -39,7 +39,8 @@ public class ChatHandler {
     List<ChatTemplate.Message> msgs = new ArrayList<>();
     for (int i = 0; i < req.messages.size(); i++) {
       var m = req.messages.get(i);
-      msgs.add(new ChatTemplate.Message(m.role, RequestMapper.messageText(m, "messages[" + i + "]")));
+      msgs.add(
+          new ChatTemplate.Message(m.role, RequestMapper.messageText(m, "messages[" + i + "]")));
     }
     String prompt = inference.registry().chatTemplate().render(msgs);
     int[] ids = inference.encodeChat(prompt);
@@ -61,7 +62,8 @@ public class ChatHandler {
           .header(Headers.VARIANT, d.variant())
           .build();
     }
-    boolean usage = req.streamOptions != null && Boolean.TRUE.equals(req.streamOptions.includeUsage);
+    boolean usage =
+        req.streamOptions != null && Boolean.TRUE.equals(req.streamOptions.includeUsage);
     return Response.ok(
             new SseStream(run, new Encoder(run, out, logprobs, usage), json),
             MediaType.SERVER_SENT_EVENTS)

@@ -61,7 +61,8 @@ public class CompletionHandler {
           .header(Headers.VARIANT, d.variant())
           .build();
     }
-    boolean usage = req.streamOptions != null && Boolean.TRUE.equals(req.streamOptions.includeUsage);
+    boolean usage =
+        req.streamOptions != null && Boolean.TRUE.equals(req.streamOptions.includeUsage);
     SseStream.Encoder enc = new Encoder(run, out, choiceTexts, echo, req.logprobs, usage);
     return Response.ok(new SseStream(run, enc, json), MediaType.SERVER_SENT_EVENTS)
         .header(Headers.VARIANT, d.variant())
@@ -81,7 +82,13 @@ public class CompletionHandler {
     private final Map<Integer, Integer> offset = new HashMap<>();
     private final List<GenerationResult> results = new ArrayList<>();
 
-    Encoder(RequestRun run, Responses out, List<String> prompts, boolean echo, Integer logprobs, boolean usage) {
+    Encoder(
+        RequestRun run,
+        Responses out,
+        List<String> prompts,
+        boolean echo,
+        Integer logprobs,
+        boolean usage) {
       this.run = run;
       this.out = out;
       this.prompts = prompts;
@@ -148,7 +155,8 @@ public class CompletionHandler {
       }
       int prompt = 0;
       int completion = 0;
-      java.util.Set<int[]> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+      java.util.Set<int[]> seen =
+          java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
       for (int c = 0; c < run.choices(); c++) {
         if (seen.add(run.promptIds(c))) {
           prompt += run.promptIds(c).length;

@@ -51,7 +51,10 @@ public class InferenceService {
 
   /** Chooses the variant for {@code model} (sticky on the user, else the session header). */
   public Router.Decision route(String model, String user, String session) {
-    String key = user != null && !user.isEmpty() ? "user:" + user : session == null ? null : "session:" + session;
+    String key =
+        user != null && !user.isEmpty()
+            ? "user:" + user
+            : session == null ? null : "session:" + session;
     return models.router().route(model, key, registry().loaded());
   }
 
@@ -76,8 +79,8 @@ public class InferenceService {
 
   /**
    * Fits {@code max_tokens} to the context: a prompt longer than the context is a 400 on {@code
-   * prompt}; an explicit max_tokens that does not fit is a 400 on {@code maxParam}; the default
-   * is clamped.
+   * prompt}; an explicit max_tokens that does not fit is a 400 on {@code maxParam}; the default is
+   * clamped.
    */
   public SamplingParams fitContext(
       SamplingParams p, List<int[]> prompts, boolean explicitMax, String maxParam) {
@@ -86,15 +89,24 @@ public class InferenceService {
     if (longest > ctx) {
       throw ApiException.badRequest(
           "prompt",
-          "This model's maximum context length is " + ctx + " tokens, but the prompt has "
-              + longest + " tokens");
+          "This model's maximum context length is "
+              + ctx
+              + " tokens, but the prompt has "
+              + longest
+              + " tokens");
     }
     if (longest + p.maxTokens() > ctx) {
       if (explicitMax) {
         throw ApiException.badRequest(
             maxParam,
-            "This model's maximum context length is " + ctx + " tokens; the prompt has " + longest
-                + " tokens, so " + maxParam + " can be at most " + (ctx - longest));
+            "This model's maximum context length is "
+                + ctx
+                + " tokens; the prompt has "
+                + longest
+                + " tokens, so "
+                + maxParam
+                + " can be at most "
+                + (ctx - longest));
       }
       return p.toBuilder().maxTokens(ctx - longest).build();
     }
@@ -106,7 +118,11 @@ public class InferenceService {
    * j; with a seed, choice j uses seed + j so choices differ but stay reproducible.
    */
   public RequestRun submit(
-      Router.Decision decision, List<int[]> prompts, int n, SamplingParams params, String endpoint) {
+      Router.Decision decision,
+      List<int[]> prompts,
+      int n,
+      SamplingParams params,
+      String endpoint) {
     Variant v = registry().get(decision.variant());
     TextTokenizer tok = registry().tokenizer();
     BlockingQueue<RunEvent> queue = RequestRun.newQueue();
@@ -159,7 +175,10 @@ public class InferenceService {
         .thenAccept(
             t ->
                 metrics.shadowAgreement(
-                    primary, shadow, Agreement.exactMatch(t[0], t[1]), Agreement.tokenOverlap(t[0], t[1])))
+                    primary,
+                    shadow,
+                    Agreement.exactMatch(t[0], t[1]),
+                    Agreement.tokenOverlap(t[0], t[1])))
         .exceptionally(
             e -> {
               LOG.debugf("shadow %s skipped: %s", shadow, e);
@@ -205,7 +224,8 @@ public class InferenceService {
       if (result.finishReason() == dev.shallows.engine.generate.FinishReason.ABORT) {
         metrics.aborted(variant);
       }
-      metrics.finished(variant, promptTokens, result.completionTokens(), System.nanoTime() - submitted);
+      metrics.finished(
+          variant, promptTokens, result.completionTokens(), System.nanoTime() - submitted);
       queue.add(new RunEvent.Done(choice, result));
     }
 

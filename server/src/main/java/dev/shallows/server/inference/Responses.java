@@ -25,7 +25,9 @@ public final class Responses {
   private final String id;
   private final long created = System.currentTimeMillis() / 1000;
 
-  /** @param model the {@code model} echoed back (as the client asked, e.g. {@code m:full}) */
+  /**
+   * @param model the {@code model} echoed back (as the client asked, e.g. {@code m:full})
+   */
   public Responses(TokenTexts texts, String model, String variant, String idPrefix) {
     this.texts = texts;
     this.model = model;
@@ -41,7 +43,10 @@ public final class Responses {
 
   /** A whole {@code text_completion}. */
   public CompletionResponse completion(
-      RequestRun run, List<GenerationResult> results, List<String> promptTexts, boolean echo,
+      RequestRun run,
+      List<GenerationResult> results,
+      List<String> promptTexts,
+      boolean echo,
       Integer logprobs) {
     List<CompletionResponse.Choice> choices = new ArrayList<>();
     for (int i = 0; i < results.size(); i++) {
@@ -74,11 +79,14 @@ public final class Responses {
   }
 
   /**
-   * Legacy logprobs. With echo, the prompt tokens (first one null) then the completion tokens;
-   * text offsets count from the start of the prompt.
+   * Legacy logprobs. With echo, the prompt tokens (first one null) then the completion tokens; text
+   * offsets count from the start of the prompt.
    */
   public CompletionLogprobs completionLogprobs(
-      int[] promptIds, List<PromptLogprob> promptLp, List<TokenEvent> tokens, boolean echo,
+      int[] promptIds,
+      List<PromptLogprob> promptLp,
+      List<TokenEvent> tokens,
+      boolean echo,
       String promptText) {
     List<String> toks = new ArrayList<>();
     List<Double> lps = new ArrayList<>();
@@ -92,7 +100,8 @@ public final class Responses {
         toks.add(s);
         PromptLogprob p = t < promptLp.size() ? promptLp.get(t) : null;
         lps.add(p == null || Double.isNaN(p.logprob()) ? null : p.logprob());
-        tops.add(p == null || p.topLogprobs().isEmpty() ? null : topMap(promptIds[t], p.topLogprobs()));
+        tops.add(
+            p == null || p.topLogprobs().isEmpty() ? null : topMap(promptIds[t], p.topLogprobs()));
         offsets.add(offset);
         offset += s.length();
         prev = promptIds[t];
@@ -121,7 +130,8 @@ public final class Responses {
   }
 
   /** A completion stream chunk for one choice. */
-  public CompletionResponse completionChunk(int choice, String text, CompletionLogprobs lp, String finish) {
+  public CompletionResponse completionChunk(
+      int choice, String text, CompletionLogprobs lp, String finish) {
     return new CompletionResponse(
         id,
         "text_completion",
@@ -135,13 +145,15 @@ public final class Responses {
 
   /** The last completion chunk with usage and no choices ({@code include_usage}). */
   public CompletionResponse completionUsageChunk(Usage usage) {
-    return new CompletionResponse(id, "text_completion", created, model, null, List.of(), usage, variant);
+    return new CompletionResponse(
+        id, "text_completion", created, model, null, List.of(), usage, variant);
   }
 
   // ---- chat ------------------------------------------------------------------------------
 
   /** A whole {@code chat.completion}. */
-  public ChatCompletionResponse chat(RequestRun run, List<GenerationResult> results, boolean logprobs) {
+  public ChatCompletionResponse chat(
+      RequestRun run, List<GenerationResult> results, boolean logprobs) {
     List<ChatCompletionResponse.Choice> choices = new ArrayList<>();
     for (int i = 0; i < results.size(); i++) {
       GenerationResult r = results.get(i);

@@ -10,9 +10,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Server-sent events in OpenAI's format: {@code data: <json>\n\n} per chunk, {@code data: [DONE]}
- * at the end. Runs on a worker (platform) thread and relays the request's events as they arrive;
- * a failed write means the client is gone, and every choice is aborted at once. An idle stream
- * sends an SSE comment every second, so a disconnect is noticed even between slow tokens.
+ * at the end. Runs on a worker (platform) thread and relays the request's events as they arrive; a
+ * failed write means the client is gone, and every choice is aborted at once. An idle stream sends
+ * an SSE comment every second, so a disconnect is noticed even between slow tokens.
  */
 public final class SseStream implements StreamingOutput {
 

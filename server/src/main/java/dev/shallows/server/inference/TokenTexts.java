@@ -25,7 +25,9 @@ public final class TokenTexts {
     }
     if (prev < 0 || tokenizer.isSpecial(prev) || prev == tokenizer.bosId()) {
       String alone = tokenizer.decode(new int[] {id}, false);
-      return prev >= 0 && tokenizer.tokenString(id) != null && tokenizer.tokenString(id).startsWith("\u2581")
+      return prev >= 0
+              && tokenizer.tokenString(id) != null
+              && tokenizer.tokenString(id).startsWith("\u2581")
           ? " " + alone.stripLeading()
           : alone;
     }

@@ -156,8 +156,13 @@ public final class ModelRegistry implements AutoCloseable {
     if (m.sourceLayers() != layers) {
       throw ApiException.conflict(
           "variant",
-          "variant '" + variant + "' was cut from a " + m.sourceLayers() + "-layer model, not this "
-              + layers + "-layer one");
+          "variant '"
+              + variant
+              + "' was cut from a "
+              + m.sourceLayers()
+              + "-layer model, not this "
+              + layers
+              + "-layer one");
     }
     if (m.healing() == null) {
       int[] kept = m.keptLayers().stream().mapToInt(Integer::intValue).toArray();
@@ -178,8 +183,7 @@ public final class ModelRegistry implements AutoCloseable {
     ContinuousBatcher batcher =
         new ContinuousBatcher(
             decoder,
-            new ContinuousBatcher.Options(
-                variant, batching.maxBatchSize(), batching.queueSize()));
+            new ContinuousBatcher.Options(variant, batching.maxBatchSize(), batching.queueSize()));
     Variant v = new Variant(variant, weights, decoder, batcher, m, dir, own, Instant.now());
     Variant old = variants.put(variant, v);
     onAdd.forEach(c -> c.accept(v));
@@ -229,8 +233,7 @@ public final class ModelRegistry implements AutoCloseable {
 
   private void retire(Variant v) {
     onRemove.forEach(c -> c.accept(v));
-    Thread t =
-        new Thread(() -> v.close(Duration.ofSeconds(30)), "shallows-retire-" + v.name());
+    Thread t = new Thread(() -> v.close(Duration.ofSeconds(30)), "shallows-retire-" + v.name());
     t.setDaemon(true);
     t.start();
   }

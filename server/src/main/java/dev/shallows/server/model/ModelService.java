@@ -150,7 +150,8 @@ public class ModelService {
       }
       return p;
     }
-    for (Path root : List.of(Path.of("model-store", "models"), Path.of("..", "model-store", "models"))) {
+    for (Path root :
+        List.of(Path.of("model-store", "models"), Path.of("..", "model-store", "models"))) {
       if (!Files.isDirectory(root)) {
         continue;
       }

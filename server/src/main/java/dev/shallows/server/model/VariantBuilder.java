@@ -42,8 +42,14 @@ public final class VariantBuilder {
 
   /** Validated healing settings. */
   public record HealSpec(
-      LoraConfig.Method method, int steps, int rank, double lr, int batchSize, int seqLen,
-      Path data, long seed) {}
+      LoraConfig.Method method,
+      int steps,
+      int rank,
+      double lr,
+      int batchSize,
+      int seqLen,
+      Path data,
+      long seed) {}
 
   private final ModelRegistry registry;
 
@@ -71,8 +77,7 @@ public final class VariantBuilder {
             LayerAnalysis.run(
                 decoder,
                 cal,
-                (stage, done, total) ->
-                    job.progress("analyze", total > 0 ? 0.4 * done / total : 0),
+                (stage, done, total) -> job.progress("analyze", total > 0 ? 0.4 * done / total : 0),
                 job.cancellation());
       }
     }
@@ -111,8 +116,17 @@ public final class VariantBuilder {
     Path data = h.data() != null ? h.data() : writeDefaultText();
     TrainerConfig tc =
         new TrainerConfig(
-            h.steps(), h.batchSize(), h.seqLen(), h.lr(), h.lr() / 10, Math.min(2, h.steps()), 0.0,
-            1.0, h.seed(), null, 0);
+            h.steps(),
+            h.batchSize(),
+            h.seqLen(),
+            h.lr(),
+            h.lr() / 10,
+            Math.min(2, h.steps()),
+            0.0,
+            1.0,
+            h.seed(),
+            null,
+            0);
     Healer.Options o =
         new Healer.Options(
             LoraConfig.defaults(h.method(), h.rank()), tc, false, false, ComputeSettings.cpu());
@@ -149,7 +163,8 @@ public final class VariantBuilder {
 
   /** The pruning library's built-in calibration text as a file (healing reads files). */
   private static Path writeDefaultText() {
-    try (InputStream in = CalibrationSet.class.getResourceAsStream(CalibrationSet.DEFAULT_RESOURCE)) {
+    try (InputStream in =
+        CalibrationSet.class.getResourceAsStream(CalibrationSet.DEFAULT_RESOURCE)) {
       if (in == null) {
         throw new IllegalStateException("missing " + CalibrationSet.DEFAULT_RESOURCE);
       }
@@ -166,7 +181,8 @@ public final class VariantBuilder {
   public void checkFree(String name) {
     if (registry.loaded().contains(name) || Files.exists(registry.variantDir(name))) {
       throw ApiException.conflict(
-          "name", "variant '" + name + "' already exists; DELETE /admin/variants/" + name + " first");
+          "name",
+          "variant '" + name + "' already exists; DELETE /admin/variants/" + name + " first");
     }
   }
 

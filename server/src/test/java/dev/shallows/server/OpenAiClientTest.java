@@ -1,0 +1,112 @@
+package dev.shallows.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.http.StreamResponse;
+import com.openai.errors.BadRequestException;
+import com.openai.errors.NotFoundException;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.chat.completions.ChatCompletionStreamOptions;
+import com.openai.models.completions.Completion;
+import com.openai.models.completions.CompletionCreateParams;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.net.URL;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** The official OpenAI Java client against this server: someone else's reading of the protocol. */
+@QuarkusTest
+@QuarkusTestResource(TestModel.class)
+class OpenAiClientTest {
+
+  @TestHTTPResource("/v1")
+  URL base;
+
+  OpenAIClient client() {
+    return OpenAIOkHttpClient.builder()
+        .apiKey("unused")
+        .baseUrl(base.toString())
+        .maxRetries(0)
+        .build();
+  }
+
+  @Test
+  void completionsAndModels() {
+    OpenAIClient c = client();
+    Completion r =
+        c.completions()
+            .create(
+                CompletionCreateParams.builder()
+                    .model(TestModel.MODEL)
+                    .prompt("Once upon a time")
+                    .maxTokens(20)
+                    .temperature(0.0)
+                    .build());
+    assertTrue(r.choices().get(0).text().length() > 10);
+    assertEquals(20, r.usage().orElseThrow().completionTokens());
+    List<String> ids = c.models().list().data().stream().map(m -> m.id()).toList();
+    assertTrue(ids.contains(TestModel.MODEL + ":full"), ids.toString());
+  }
+
+  @Test
+  void chatAndStreamingChatAgree() {
+    OpenAIClient c = client();
+    ChatCompletionCreateParams p =
+        ChatCompletionCreateParams.builder()
+            .model(TestModel.MODEL)
+            .addUserMessage("Tell me a story")
+            .maxCompletionTokens(16)
+            .temperature(0.0)
+            .build();
+    ChatCompletion whole = c.chat().completions().create(p);
+    String text = whole.choices().get(0).message().content().orElseThrow();
+    ChatCompletionCreateParams ps =
+        p.toBuilder()
+            .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build())
+            .build();
+    StringBuilder streamed = new StringBuilder();
+    long usage;
+    try (StreamResponse<ChatCompletionChunk> s = c.chat().completions().createStreaming(ps)) {
+      List<ChatCompletionChunk> chunks = s.stream().collect(Collectors.toList());
+      for (ChatCompletionChunk ch : chunks) {
+        for (ChatCompletionChunk.Choice choice : ch.choices()) {
+          choice.delta().content().ifPresent(streamed::append);
+        }
+      }
+      usage = chunks.get(chunks.size() - 1).usage().orElseThrow().completionTokens();
+    }
+    assertEquals(text, streamed.toString());
+    assertEquals(16, usage);
+  }
+
+  @Test
+  void errorsMapToTheClientsExceptions() {
+    OpenAIClient c = client();
+    BadRequestException e =
+        assertThrows(
+            BadRequestException.class,
+            () ->
+                c.completions()
+                    .create(
+                        CompletionCreateParams.builder()
+                            .model(TestModel.MODEL)
+                            .prompt("x")
+                            .temperature(-1.0)
+                            .build()));
+    assertEquals(400, e.statusCode());
+    assertThrows(
+        NotFoundException.class,
+        () ->
+            c.completions()
+                .create(CompletionCreateParams.builder().model("nope").prompt("x").build()));
+  }
+}

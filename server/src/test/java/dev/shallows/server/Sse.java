@@ -1,0 +1,33 @@
+package dev.shallows.server;
+
+import io.restassured.path.json.JsonPath;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Splits an SSE body into its {@code data:} payloads. */
+final class Sse {
+
+  private Sse() {}
+
+  static List<String> data(String body) {
+    List<String> out = new ArrayList<>();
+    for (String event : body.split("\n\n")) {
+      for (String line : event.split("\n")) {
+        if (line.startsWith("data: ")) {
+          out.add(line.substring(6));
+        }
+      }
+    }
+    return out;
+  }
+
+  static List<JsonPath> chunks(String body) {
+    List<JsonPath> out = new ArrayList<>();
+    for (String d : data(body)) {
+      if (!d.equals("[DONE]")) {
+        out.add(JsonPath.from(d));
+      }
+    }
+    return out;
+  }
+}

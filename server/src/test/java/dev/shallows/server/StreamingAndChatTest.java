@@ -1,0 +1,206 @@
+package dev.shallows.server;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** SSE streaming in OpenAI's chunk format, chat completions and /v1/models. */
+@QuarkusTest
+@QuarkusTestResource(TestModel.class)
+class StreamingAndChatTest {
+
+  static String post(String path, Map<String, Object> body) {
+    return given()
+        .contentType(ContentType.JSON)
+        .body(body)
+        .post(path)
+        .then()
+        .statusCode(200)
+        .extract()
+        .asString();
+  }
+
+  @Test
+  void streamedCompletionEqualsNonStreamed() {
+    Map<String, Object> base =
+        Map.of(
+            "model",
+            TestModel.MODEL,
+            "prompt",
+            "Once upon a time",
+            "max_tokens",
+            40,
+            "temperature",
+            0);
+    String whole = JsonPath.from(post("/v1/completions", base)).getString("choices[0].text");
+    Map<String, Object> streamed = new java.util.HashMap<>(base);
+    streamed.put("stream", true);
+    streamed.put("stream_options", Map.of("include_usage", true));
+    String body =
+        given()
+            .contentType(ContentType.JSON)
+            .body(streamed)
+            .post("/v1/completions")
+            .then()
+            .statusCode(200)
+            .contentType(startsWith("text/event-stream"))
+            .header("X-Shallows-Variant", "full")
+            .extract()
+            .asString();
+    List<String> data = Sse.data(body);
+    assertEquals("[DONE]", data.get(data.size() - 1));
+    List<JsonPath> chunks = Sse.chunks(body);
+    StringBuilder text = new StringBuilder();
+    String finish = null;
+    for (JsonPath c : chunks.subList(0, chunks.size() - 1)) {
+      assertEquals("text_completion", c.getString("object"));
+      text.append(c.getString("choices[0].text"));
+      if (c.getString("choices[0].finish_reason") != null) {
+        finish = c.getString("choices[0].finish_reason");
+      }
+    }
+    assertEquals(whole, text.toString());
+    assertEquals("length", finish);
+    JsonPath usage = chunks.get(chunks.size() - 1);
+    assertEquals(0, usage.getList("choices").size());
+    assertEquals(40, usage.getInt("usage.completion_tokens"));
+    assertTrue(chunks.size() > 5, "one chunk per token, not one blob");
+  }
+
+  @Test
+  void streamedStopStringNeverLeaks() {
+    String body =
+        post(
+            "/v1/completions",
+            Map.of(
+                "model",
+                TestModel.MODEL,
+                "prompt",
+                "Once upon a time",
+                "max_tokens",
+                40,
+                "temperature",
+                0,
+                "stream",
+                true,
+                "stop",
+                "Lily"));
+    StringBuilder text = new StringBuilder();
+    for (JsonPath c : Sse.chunks(body)) {
+      text.append(c.getString("choices[0].text"));
+    }
+    assertFalse(text.toString().contains("Lily"), text.toString());
+    assertTrue(body.contains("\"finish_reason\":\"stop\""));
+  }
+
+  @Test
+  void chatCompletionWithDefaultTemplate() {
+    JsonPath r =
+        JsonPath.from(
+            post(
+                "/v1/chat/completions",
+                Map.of(
+                    "model",
+                    TestModel.MODEL,
+                    "messages",
+                    List.of(Map.of("role", "user", "content", "Tell me a story")),
+                    "max_completion_tokens",
+                    12,
+                    "temperature",
+                    0,
+                    "logprobs",
+                    true,
+                    "top_logprobs",
+                    2)));
+    assertEquals("chat.completion", r.getString("object"));
+    assertEquals("assistant", r.getString("choices[0].message.role"));
+    assertEquals(12, r.getInt("usage.completion_tokens"));
+    assertEquals(12, r.getList("choices[0].logprobs.content").size());
+    assertEquals(2, r.getList("choices[0].logprobs.content[0].top_logprobs").size());
+    // the prompt is the documented default transcript: "User: Tell me a story\nAssistant:"
+    JsonPath probe =
+        JsonPath.from(
+            post(
+                "/v1/completions",
+                Map.of(
+                    "model",
+                    TestModel.MODEL,
+                    "prompt",
+                    "User: Tell me a story\nAssistant:",
+                    "max_tokens",
+                    12,
+                    "temperature",
+                    0)));
+    assertEquals(probe.getString("choices[0].text"), r.getString("choices[0].message.content"));
+    assertEquals(probe.getInt("usage.prompt_tokens"), r.getInt("usage.prompt_tokens"));
+  }
+
+  @Test
+  void streamedChatHasRoleDeltasFinishAndDone() {
+    String body =
+        post(
+            "/v1/chat/completions",
+            Map.of(
+                "model",
+                TestModel.MODEL,
+                "messages",
+                List.of(Map.of("role", "user", "content", "Hi")),
+                "max_tokens",
+                8,
+                "temperature",
+                0,
+                "stream",
+                true));
+    List<JsonPath> chunks = Sse.chunks(body);
+    assertEquals("assistant", chunks.get(0).getString("choices[0].delta.role"));
+    assertEquals("chat.completion.chunk", chunks.get(0).getString("object"));
+    JsonPath last = chunks.get(chunks.size() - 1);
+    assertEquals("length", last.getString("choices[0].finish_reason"));
+    assertNull(last.get("usage"));
+    assertTrue(body.trim().endsWith("data: [DONE]"));
+  }
+
+  @Test
+  void modelsListsModelAndVariants() {
+    given()
+        .get("/v1/models")
+        .then()
+        .statusCode(200)
+        .body("object", equalTo("list"))
+        .body("data.id", hasItem(TestModel.MODEL))
+        .body("data.id", hasItem(TestModel.MODEL + ":full"))
+        .body("data.find { it.id == 'stories:full' }.layers.size()", equalTo(5));
+    given().get("/v1/models/stories:full").then().statusCode(200).body("variant", equalTo("full"));
+    given()
+        .get("/v1/models/nope")
+        .then()
+        .statusCode(404)
+        .body("error.code", equalTo("model_not_found"));
+  }
+
+  @Test
+  void forcedVariantIsServedAndNamed() {
+    given()
+        .contentType(ContentType.JSON)
+        .body(Map.of("model", "stories:full", "prompt", "Hi", "max_tokens", 2))
+        .post("/v1/completions")
+        .then()
+        .statusCode(200)
+        .header("X-Shallows-Variant", "full")
+        .body("variant", equalTo("full"))
+        .body("model", equalTo("stories:full"));
+  }
+}
