@@ -1,6 +1,7 @@
 package dev.shallows.engine.djl;
 
 import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,8 +47,11 @@ public final class DjlEnvironment {
       if (threads != null) {
         System.setProperty("ai.djl.pytorch.num_threads", threads.trim());
       }
+      setIfAbsent("ai.djl.pytorch.num_threads", "1");
       setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
       Engine engine = Engine.getEngine("PyTorch");
+      // the engine may have been started before (without these settings): apply them anyway
+      threads(Integer.parseInt(System.getProperty("ai.djl.pytorch.num_threads").trim()));
       LOG.info(
           "DJL {} {} ready (cache {}, offline {})",
           engine.getEngineName(),
@@ -55,6 +59,20 @@ public final class DjlEnvironment {
           System.getProperty("DJL_CACHE_DIR", System.getenv("DJL_CACHE_DIR")),
           System.getProperty("ai.djl.offline"));
       done = true;
+    }
+  }
+
+  /**
+   * Sets PyTorch's intra-op thread count for this process (e.g. 2 for training on an otherwise idle
+   * 2-core machine, 1 while OpenBLAS decodes). Effective at once.
+   */
+  public static void threads(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("thread count must be >= 1, got " + n);
+    }
+    Engine.getEngine("PyTorch");
+    if (JniUtils.getNumThreads() != n) {
+      JniUtils.setNumThreads(n);
     }
   }
 
