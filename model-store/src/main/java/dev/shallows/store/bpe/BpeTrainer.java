@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -61,32 +62,44 @@ public final class BpeTrainer {
     for (int i = 0; i < words.length; i++) {
       addPairs(words[i], counts[i], i, pairCounts, pairWords);
     }
+    // Max-heap of (count, pair), highest count first, then the smaller pair; entries go stale when
+    // a pair's count changes and are then skipped (every change pushes a fresh entry).
+    PriorityQueue<long[]> heap =
+        new PriorityQueue<>(
+            (x, y) -> x[0] != y[0] ? Long.compare(y[0], x[0]) : Long.compareUnsigned(x[1], y[1]));
+    pairCounts.forEach((k, c) -> heap.add(new long[] {c, k}));
     List<String[]> merges = new ArrayList<>();
-    while (symbols.size() < symbolCount) {
-      long best = -1;
-      long bestCount = 0;
-      for (Map.Entry<Long, Long> e : pairCounts.entrySet()) {
-        long c = e.getValue();
-        if (c > bestCount || (c == bestCount && Long.compareUnsigned(e.getKey(), best) < 0)) {
-          best = e.getKey();
-          bestCount = c;
-        }
+    while (symbols.size() < symbolCount && !heap.isEmpty()) {
+      long[] top = heap.poll();
+      Long current = pairCounts.get(top[1]);
+      if (current == null || current != top[0]) {
+        continue;
       }
-      if (best < 0 || bestCount < minFrequency) {
+      if (top[0] < minFrequency) {
         break;
       }
+      long best = top[1];
       int a = (int) (best >>> 32);
       int b = (int) best;
       int merged = symbols.size();
       symbols.add(symbols.get(a) + symbols.get(b));
       merges.add(new String[] {symbols.get(a), symbols.get(b)});
+      Set<Long> touched = new HashSet<>();
       for (int i : new ArrayList<>(pairWords.getOrDefault(best, Set.of()))) {
+        touched.addAll(pairsOf(words[i]));
         removePairs(words[i], counts[i], pairCounts);
         words[i] = applyMerge(words[i], a, b, merged);
         addPairs(words[i], counts[i], i, pairCounts, pairWords);
+        touched.addAll(pairsOf(words[i]));
       }
       pairCounts.remove(best);
       pairWords.remove(best);
+      for (long k : touched) {
+        Long c = pairCounts.get(k);
+        if (c != null) {
+          heap.add(new long[] {c, k});
+        }
+      }
     }
     return new Vocabulary(List.copyOf(symbols), List.copyOf(merges));
   }
@@ -102,6 +115,14 @@ public final class BpeTrainer {
       pairCounts.merge(k, count, Long::sum);
       index.computeIfAbsent(k, x -> new HashSet<>()).add(word);
     }
+  }
+
+  private static List<Long> pairsOf(int[] seq) {
+    List<Long> out = new ArrayList<>(seq.length);
+    for (int j = 0; j + 1 < seq.length; j++) {
+      out.add(key(seq[j], seq[j + 1]));
+    }
+    return out;
   }
 
   private static void removePairs(int[] seq, long count, Map<Long, Long> pairCounts) {

@@ -84,6 +84,69 @@ class BpeTrainerTest {
   }
 
   @Test
+  void matchesANaiveRecountingReference() {
+    String text = alice.substring(0, 60_000);
+    BpeTrainer.Vocabulary fast = new BpeTrainer().add(text).train(256 + 150, 2);
+    // Reference: recount every pair from scratch before each merge (no incremental bookkeeping).
+    java.util.Map<String, Long> chunks = new java.util.TreeMap<>();
+    for (String c : ByteLevel.split(text)) {
+      chunks.merge(ByteLevel.toAlphabet(c), 1L, Long::sum);
+    }
+    java.util.List<String> symbols = new java.util.ArrayList<>();
+    for (int b = 0; b < 256; b++) {
+      symbols.add(String.valueOf(ByteLevel.charOf(b)));
+    }
+    java.util.List<java.util.List<Integer>> words = new java.util.ArrayList<>();
+    java.util.List<Long> counts = new java.util.ArrayList<>();
+    for (var e : chunks.entrySet()) {
+      java.util.List<Integer> w = new java.util.ArrayList<>();
+      for (char ch : e.getKey().toCharArray()) {
+        w.add(symbols.indexOf(String.valueOf(ch)));
+      }
+      words.add(w);
+      counts.add(e.getValue());
+    }
+    for (int m = 0; m < 150; m++) {
+      java.util.Map<java.util.List<Integer>, Long> pairs = new java.util.HashMap<>();
+      for (int i = 0; i < words.size(); i++) {
+        java.util.List<Integer> w = words.get(i);
+        for (int j = 0; j + 1 < w.size(); j++) {
+          pairs.merge(java.util.List.of(w.get(j), w.get(j + 1)), counts.get(i), Long::sum);
+        }
+      }
+      java.util.List<Integer> best = null;
+      long bestCount = 0;
+      for (var e : pairs.entrySet()) {
+        java.util.List<Integer> k = e.getKey();
+        long c = e.getValue();
+        boolean smaller =
+            best != null
+                && (k.get(0) < best.get(0)
+                    || (k.get(0).equals(best.get(0)) && k.get(1) < best.get(1)));
+        if (c > bestCount || (c == bestCount && smaller)) {
+          best = k;
+          bestCount = c;
+        }
+      }
+      int merged = symbols.size();
+      symbols.add(symbols.get(best.get(0)) + symbols.get(best.get(1)));
+      assertArrayEquals(
+          new String[] {symbols.get(best.get(0)), symbols.get(best.get(1))},
+          fast.merges().get(m),
+          "merge " + m);
+      for (java.util.List<Integer> w : words) {
+        for (int j = 0; j + 1 < w.size(); j++) {
+          if (w.get(j).equals(best.get(0)) && w.get(j + 1).equals(best.get(1))) {
+            w.set(j, merged);
+            w.remove(j + 1);
+          }
+        }
+      }
+    }
+    assertEquals(symbols, fast.symbols());
+  }
+
+  @Test
   void applyMergeIsLeftToRightAndNonOverlapping() {
     assertArrayEquals(
         new int[] {9, 1, 2, 9}, BpeTrainer.applyMerge(new int[] {1, 1, 1, 2, 1, 1}, 1, 1, 9));
