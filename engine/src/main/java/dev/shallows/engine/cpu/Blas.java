@@ -10,22 +10,24 @@ import org.bytedeco.openblas.global.openblas_full;
 /**
  * The one place the CPU path calls OpenBLAS (through JavaCPP): y = x · Wᵀ for HF-layout weights W
  * (N, K) row-major, on memory-mapped weights without copying. One row uses {@code sgemv}, several
- * rows {@code sgemm}. OpenBLAS runs {@link #threads()} threads (system property {@code
- * shallows.blas.threads}, default 2); never run it while PyTorch's pool is busy on the same cores.
+ * rows {@code sgemm}. OpenBLAS itself runs single-threaded; the N output rows are split into blocks
+ * that {@link Parallel} spreads over {@code shallows.cpu.threads} threads (default 2), which
+ * degrades gracefully on a busy machine where OpenBLAS's own pool stalled.
  */
 public final class Blas {
 
-  private static final int THREADS = Integer.getInteger("shallows.blas.threads", 2);
+  /** Weight bytes per block: large enough to amortize a call, small enough to balance threads. */
+  private static final long BLOCK_BYTES = Long.getLong("shallows.cpu.blockKiB", 512) * 1024;
 
   static {
-    openblas_full.openblas_set_num_threads(THREADS);
+    openblas_full.openblas_set_num_threads(1);
   }
 
   private Blas() {}
 
-  /** OpenBLAS's thread count (set once, when this class loads the library). */
+  /** Threads a matmul runs on. */
   public static int threads() {
-    return THREADS;
+    return Parallel.THREADS;
   }
 
   /**
@@ -34,11 +36,35 @@ public final class Blas {
    */
   public static void matmul(
       FloatPointer w, int n, int k, FloatPointer x, FloatPointer y, int rows) {
+    long bytes = 4L * n * k;
+    int blocks = (int) Math.min(Math.max(1, bytes / BLOCK_BYTES), Math.max(1, n / 16));
+    if (Parallel.THREADS > 1 && bytes >= 2 * 64 * 1024) {
+      blocks = Math.max(blocks, Parallel.THREADS);
+    }
+    if (blocks == 1) {
+      block(w, 0, n, k, x, y, n, rows);
+      return;
+    }
+    int per = ((n + blocks - 1) / blocks + 15) / 16 * 16; // rows per block, a multiple of 16
+    int count = (n + per - 1) / per;
+    Parallel.forEach(
+        count,
+        b -> {
+          int n0 = b * per;
+          block(w, n0, Math.min(n, n0 + per) - n0, k, x, y, n, rows);
+        });
+  }
+
+  /** Output columns n0..n0+nb of y (ldy = n). */
+  private static void block(
+      FloatPointer w, int n0, int nb, int k, FloatPointer x, FloatPointer y, int n, int rows) {
+    FloatPointer wb = n0 == 0 ? w : w.getPointer((long) n0 * k);
+    FloatPointer yb = n0 == 0 ? y : y.getPointer(n0);
     if (rows == 1) {
-      openblas_full.cblas_sgemv(CblasRowMajor, CblasNoTrans, n, k, 1f, w, k, x, 1, 0f, y, 1);
+      openblas_full.cblas_sgemv(CblasRowMajor, CblasNoTrans, nb, k, 1f, wb, k, x, 1, 0f, yb, 1);
     } else {
       openblas_full.cblas_sgemm(
-          CblasRowMajor, CblasNoTrans, CblasTrans, rows, n, k, 1f, x, k, w, k, 0f, y, n);
+          CblasRowMajor, CblasNoTrans, CblasTrans, rows, nb, k, 1f, x, k, wb, k, 0f, yb, n);
     }
   }
 }

@@ -1,0 +1,241 @@
+package dev.shallows.engine.bench;
+
+import dev.shallows.engine.Decoder;
+import dev.shallows.engine.LayerWeights;
+import dev.shallows.engine.LlamaWeights;
+import dev.shallows.engine.Matrix;
+import dev.shallows.engine.SequenceState;
+import dev.shallows.store.Checkpoint;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.function.Function;
+
+/**
+ * Prefill and decode throughput of decoder implementations on random-weight F32 Llamas (written to
+ * disk and memory-mapped like real checkpoints), with the machine's read bandwidth measured in the
+ * same run so batch-1 decode can be stated as a fraction of its bandwidth bound (weight bytes per
+ * token ÷ bandwidth). The first backend listed is the baseline for the ratios.
+ */
+public final class DecodeBench {
+
+  /** A model shape (F32, untied head). */
+  public record Shape(
+      String name, int layers, int hidden, int intermediate, int heads, int kvHeads, int vocab) {}
+
+  /** A decoder implementation under test. */
+  public record Backend(String name, Function<LlamaWeights, Decoder> factory) {}
+
+  /** Measured throughputs of one backend on one shape, tokens per second. */
+  public record Result(
+      Shape shape, String backend, double prefill, double decode1, double decode8, long bytes) {}
+
+  /** How much to measure. */
+  public record Settings(int prefillTokens, int decodeSteps, int batch, int batchPrompt) {}
+
+  public static final Shape SMALL = new Shape("small", 16, 512, 1536, 8, 4, 32000);
+  public static final Shape TINYLLAMA = new Shape("tinyllama", 22, 2048, 5632, 32, 4, 32000);
+
+  private final Path workDir;
+  private final Settings settings;
+  private final PrintStream log;
+  private double bandwidth;
+
+  public DecodeBench(Path workDir, Settings settings, PrintStream log) {
+    this.workDir = workDir;
+    this.settings = settings;
+    this.log = log;
+  }
+
+  /** Best read bandwidth seen so far in this run (bytes/s). */
+  public double bandwidth() {
+    return bandwidth;
+  }
+
+  /** Measures the read bandwidth now (2 threads over 1 GiB) and keeps the best figure. */
+  public double measureBandwidth() {
+    List<ByteBuffer> bufs = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      bufs.add(Bandwidth.scratch(256 << 20));
+    }
+    double bw = Bandwidth.measure(bufs, 2, 5);
+    log.printf(Locale.ROOT, "read bandwidth (2 threads, 1 GiB): %.1f GB/s%n", bw / 1e9);
+    bandwidth = Math.max(bandwidth, bw);
+    return bw;
+  }
+
+  /** Runs every backend on one shape (checkpoint generated once, reused from workDir). */
+  public List<Result> run(Shape shape, List<Backend> backends) throws Exception {
+    Path dir = workDir.resolve(shape.name());
+    if (!Files.exists(dir.resolve("model.safetensors"))) {
+      long t0 = System.nanoTime();
+      RandomCheckpoint.write(
+          dir,
+          RandomCheckpoint.llamaConfig(
+              shape.layers(),
+              shape.hidden(),
+              shape.intermediate(),
+              shape.heads(),
+              shape.kvHeads(),
+              shape.vocab()),
+          42);
+      log.printf(Locale.ROOT, "wrote %s in %.1f s%n", dir, (System.nanoTime() - t0) / 1e9);
+    }
+    List<Result> out = new ArrayList<>();
+    try (Checkpoint ck = Checkpoint.open(dir)) {
+      LlamaWeights w = LlamaWeights.load(ck);
+      for (Backend b : backends) {
+        measureBandwidth();
+        try (Decoder dec = b.factory().apply(w)) {
+          out.add(measure(shape, b.name(), dec, w));
+        }
+        Result r = out.get(out.size() - 1);
+        log.printf(
+            Locale.ROOT,
+            "%s %s: prefill %.1f tok/s, decode b1 %.2f tok/s, b%d %.2f tok/s%n",
+            shape.name(),
+            b.name(),
+            r.prefill(),
+            r.decode1(),
+            settings.batch(),
+            r.decode8());
+      }
+    }
+    return out;
+  }
+
+  private Result measure(Shape shape, String name, Decoder dec, LlamaWeights w) {
+    Random rnd = new Random(7);
+    int vocab = shape.vocab();
+    // warm-up: JIT-compile every path (prefill, batch-1 and batched decode)
+    try (SequenceState a = dec.newSequence(64);
+        SequenceState b = dec.newSequence(64)) {
+      dec.prefill(a, tokens(rnd, 16, vocab), false);
+      dec.prefill(b, tokens(rnd, 8, vocab), false);
+      for (int i = 0; i < 6; i++) {
+        dec.decode(List.of(a), new int[] {rnd.nextInt(vocab)});
+        dec.decode(List.of(a, b), new int[] {rnd.nextInt(vocab), rnd.nextInt(vocab)});
+      }
+    }
+    int p = settings.prefillTokens();
+    int steps = settings.decodeSteps();
+    double prefill = 0;
+    double decode1;
+    SequenceState seq = null;
+    try {
+      for (int rep = 0; rep < 2; rep++) {
+        if (seq != null) {
+          seq.close();
+        }
+        seq = dec.newSequence(p + steps + 1);
+        int[] prompt = tokens(rnd, p, vocab);
+        long t0 = System.nanoTime();
+        dec.prefill(seq, prompt, false);
+        prefill = Math.max(prefill, p / secondsSince(t0));
+      }
+      long t0 = System.nanoTime();
+      for (int i = 0; i < steps; i++) {
+        dec.decode(List.of(seq), new int[] {rnd.nextInt(vocab)});
+      }
+      decode1 = steps / secondsSince(t0);
+    } finally {
+      if (seq != null) {
+        seq.close();
+      }
+    }
+    List<SequenceState> batch = new ArrayList<>();
+    double decodeB;
+    try {
+      int bsteps = Math.max(2, steps / 2);
+      for (int b = 0; b < settings.batch(); b++) {
+        SequenceState s = dec.newSequence(settings.batchPrompt() + b + bsteps + 1);
+        batch.add(s);
+        dec.prefill(s, tokens(rnd, settings.batchPrompt() + b, vocab), false);
+      }
+      long t0 = System.nanoTime();
+      for (int i = 0; i < bsteps; i++) {
+        dec.decode(batch, tokens(rnd, batch.size(), vocab));
+      }
+      decodeB = batch.size() * bsteps / secondsSince(t0);
+    } finally {
+      batch.forEach(SequenceState::close);
+    }
+    return new Result(shape, name, prefill, decode1, decodeB, decodeBytes(w));
+  }
+
+  /** Weight bytes one decode step streams: every linear layer, the LM head, one embedding row. */
+  public static long decodeBytes(LlamaWeights w) {
+    long floats = w.embed().cols();
+    for (LayerWeights l : w.layers()) {
+      for (Matrix m : List.of(l.wq(), l.wk(), l.wv(), l.wo(), l.gate(), l.up(), l.down())) {
+        floats += (long) m.rows() * m.cols();
+      }
+    }
+    floats += (long) w.lmHead().rows() * w.lmHead().cols();
+    return floats * 4;
+  }
+
+  /** The result table: absolute rates, ratios to the first backend, and the bandwidth bound. */
+  public String table(List<Result> results) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "best read bandwidth this run: %.1f GB/s; prefill %d tokens; batch %d%n",
+            bandwidth / 1e9,
+            settings.prefillTokens(),
+            settings.batch()));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "%-10s %-5s %9s %9s %9s %7s %9s %8s %8s %8s %8s%n",
+            "shape",
+            "impl",
+            "prefill/s",
+            "dec b1/s",
+            "dec b8/s",
+            "b8/b1",
+            "bound b1",
+            "b1/bound",
+            "xbase pf",
+            "xbase b1",
+            "xbase b8"));
+    for (Result r : results) {
+      Result base = results.stream().filter(x -> x.shape().equals(r.shape())).findFirst().orElse(r);
+      double bound = bandwidth / r.bytes();
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "%-10s %-5s %9.1f %9.2f %9.2f %7.2f %9.2f %8.2f %8.2f %8.2f %8.2f%n",
+              r.shape().name(),
+              r.backend(),
+              r.prefill(),
+              r.decode1(),
+              r.decode8(),
+              r.decode8() / r.decode1(),
+              bound,
+              r.decode1() / bound,
+              r.prefill() / base.prefill(),
+              r.decode1() / base.decode1(),
+              r.decode8() / base.decode8()));
+    }
+    return sb.toString();
+  }
+
+  private static int[] tokens(Random rnd, int n, int vocab) {
+    int[] t = new int[n];
+    for (int i = 0; i < n; i++) {
+      t[i] = rnd.nextInt(vocab);
+    }
+    return t;
+  }
+
+  private static double secondsSince(long t0) {
+    return (System.nanoTime() - t0) / 1e9;
+  }
+}

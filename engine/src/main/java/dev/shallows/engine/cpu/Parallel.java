@@ -1,0 +1,122 @@
+package dev.shallows.engine.cpu;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Splits one operation's independent blocks between the calling thread and one helper thread that
+ * spins briefly between jobs (each job lasts microseconds to a few milliseconds: too short for an
+ * executor's hand-off). Blocks are claimed from a shared counter, so when the helper is descheduled
+ * (a busy machine) the caller simply does more of them: the work degrades to one thread instead of
+ * stalling, which OpenBLAS's own thread pool did here (8x slower decode under load). When the
+ * helper is busy with another caller's job, the caller runs its blocks alone.
+ */
+final class Parallel {
+
+  /** One block of work. */
+  interface Body {
+    void run(int block);
+  }
+
+  /** Total threads (caller + helpers): {@code shallows.cpu.threads}, default 2. */
+  static final int THREADS = Integer.getInteger("shallows.cpu.threads", 2);
+
+  private static final long SPIN_NANOS = Long.getLong("shallows.cpu.spinMicros", 200) * 1000;
+  private static final Helper HELPER = THREADS > 1 ? new Helper() : null;
+
+  private Parallel() {}
+
+  /** Runs body(0..n-1), spread over the caller and the helper; rethrows the first failure. */
+  static void forEach(int n, Body body) {
+    if (n == 1 || HELPER == null || !HELPER.busy.compareAndSet(false, true)) {
+      for (int i = 0; i < n; i++) {
+        body.run(i);
+      }
+      return;
+    }
+    try {
+      Job job = new Job(body, n);
+      HELPER.post(job);
+      job.work();
+      while (job.done.get() < n) {
+        Thread.onSpinWait();
+      }
+      if (job.failure != null) {
+        throw new IllegalStateException("parallel block failed", job.failure);
+      }
+    } finally {
+      HELPER.busy.set(false);
+    }
+  }
+
+  /** A job's blocks, claimed one at a time by whichever thread asks first. */
+  private static final class Job {
+    final Body body;
+    final int n;
+    final AtomicInteger next = new AtomicInteger();
+    final AtomicInteger done = new AtomicInteger();
+    volatile Throwable failure;
+
+    Job(Body body, int n) {
+      this.body = body;
+      this.n = n;
+    }
+
+    void work() {
+      for (int i; (i = next.getAndIncrement()) < n; ) {
+        try {
+          body.run(i);
+        } catch (Throwable t) {
+          failure = t;
+        } finally {
+          done.incrementAndGet();
+        }
+      }
+    }
+  }
+
+  /** The helper thread: waits (spin, then park) for a new job, helps with it, repeats. */
+  private static final class Helper extends Thread {
+    final AtomicBoolean busy = new AtomicBoolean();
+    private volatile Job job;
+    private volatile boolean parked;
+
+    Helper() {
+      super("shallows-cpu-helper");
+      setDaemon(true);
+      start();
+    }
+
+    void post(Job j) {
+      job = j;
+      if (parked) {
+        LockSupport.unpark(this);
+      }
+    }
+
+    @Override
+    public void run() {
+      Job last = null;
+      while (true) {
+        Job j = job;
+        long start = System.nanoTime();
+        while (j == last) {
+          if (System.nanoTime() - start > SPIN_NANOS) {
+            parked = true;
+            if (job == last) {
+              LockSupport.park(this);
+            }
+            parked = false;
+            start = System.nanoTime();
+          } else {
+            Thread.onSpinWait();
+          }
+          j = job;
+        }
+        last = j;
+        j.work();
+      }
+    }
+  }
+}
