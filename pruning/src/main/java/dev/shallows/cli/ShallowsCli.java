@@ -12,7 +12,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "shallows 0.1.0",
     description = "Serve, prune, heal and evaluate layer-pruned Llama-family models.",
-    subcommands = {CommandLine.HelpCommand.class, ImportLlama2cCommand.class, WorldCommand.class})
+    subcommands = {
+      CommandLine.HelpCommand.class,
+      ImportLlama2cCommand.class,
+      WorldCommand.class,
+      BenchCommand.class
+    })
 public final class ShallowsCli implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
