@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
     description = "Serve, prune, heal and evaluate layer-pruned Llama-family models.",
     subcommands = {
       CommandLine.HelpCommand.class,
+      GenerateCommand.class,
       ImportLlama2cCommand.class,
       WorldCommand.class,
       BenchCommand.class
