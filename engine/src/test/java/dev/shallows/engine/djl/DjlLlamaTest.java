@@ -181,6 +181,27 @@ class DjlLlamaTest {
     }
   }
 
+  /**
+   * The F16 compute setting (meant for GPUs) gives the same model within half precision; run here
+   * on the CPU on a tiny model, where F16 is slow but correct.
+   */
+  @Test
+  void float16ComputeMatchesReferenceWithinHalfPrecision() {
+    RandomModels.Spec spec = RandomModels.small();
+    int[] tokens = RandomModels.tokens(6, spec.vocab(), 6);
+    ComputeSettings f16 =
+        new ComputeSettings(ai.djl.Device.cpu(), ai.djl.ndarray.types.DataType.FLOAT16);
+    try (Checkpoint ckpt = Checkpoint.open(RandomModels.write(tmp.resolve("h"), spec));
+        DjlLlama model = DjlLlama.frozen(LlamaWeights.load(ckpt), f16);
+        NDManager m = model.manager().newSubManager()) {
+      NDArray logits = model.forward(m.create(tokens, new Shape(1, 6)), LinearSeam.PLAIN);
+      assertEquals(ai.djl.ndarray.types.DataType.FLOAT16, logits.getDataType());
+      float[][] got =
+          rows(logits.toType(ai.djl.ndarray.types.DataType.FLOAT32, false), spec.vocab());
+      assertClose(new ReferenceLlama(ckpt).logits(tokens), got, 2e-2, "float16 compute");
+    }
+  }
+
   /** Trained parameters written as a checkpoint and read back give the same logits, bit for bit. */
   @Test
   void checkpointRoundTripGivesSameLogits() {
