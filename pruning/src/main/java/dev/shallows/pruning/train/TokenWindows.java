@@ -51,6 +51,29 @@ public final class TokenWindows {
     return new TokenWindows(all.toArray(), seqLen, seed);
   }
 
+  /**
+   * Encodes several sources in order, each contributing at most {@code maxTokensPerSource} tokens
+   * (<= 0: all of it), then windows the concatenation.
+   */
+  public static TokenWindows encodeSources(
+      List<List<String>> sources,
+      TokenEncoder encoder,
+      int seqLen,
+      long maxTokensPerSource,
+      long seed) {
+    IntList all = new IntList();
+    for (List<String> docs : sources) {
+      long start = all.size();
+      for (String doc : docs) {
+        all.addAll(encoder.encode(doc));
+        if (maxTokensPerSource > 0 && all.size() - start >= maxTokensPerSource) {
+          break;
+        }
+      }
+    }
+    return new TokenWindows(all.toArray(), seqLen, seed);
+  }
+
   /** Number of windows (samples per epoch). */
   public int size() {
     return count;
