@@ -55,7 +55,8 @@ public final class ContinuousBatcher implements AutoCloseable {
   private final List<Generation> active = new ArrayList<>();
   private final Thread thread;
   private volatile boolean accepting = true;
-  private volatile long abortDeadlineNanos = Long.MAX_VALUE; // after it, everything is aborted
+  private volatile boolean shuttingDown;
+  private volatile long abortDeadlineNanos; // once shutting down: after it, everything is aborted
   private volatile int activeCount;
   private volatile int lastBatchSize;
   private volatile long kvCacheBytes;
@@ -132,6 +133,7 @@ public final class ContinuousBatcher implements AutoCloseable {
   public void shutdown(Duration grace) {
     accepting = false;
     abortDeadlineNanos = System.nanoTime() + Math.max(0, grace.toNanos());
+    shuttingDown = true;
     if (Thread.currentThread() == thread) {
       return; // called from a listener: the loop sees the deadline after this step
     }
@@ -153,8 +155,7 @@ public final class ContinuousBatcher implements AutoCloseable {
   private void loop() {
     try {
       while (true) {
-        boolean abortAll = System.nanoTime() - abortDeadlineNanos >= 0;
-        if (abortAll) {
+        if (shuttingDown && System.nanoTime() - abortDeadlineNanos >= 0) {
           abortEverything();
           return;
         }
