@@ -195,7 +195,7 @@ public final class ModelRegistry implements AutoCloseable {
         name,
         variant,
         java.util.Arrays.toString(v.layers()),
-        own == null ? " (shares the parent's weights)" : " (own weights)");
+        FULL.equals(variant) ? "" : own == null ? " (a view of the parent's weights: no copy)" : " (own weights)");
     return v;
   }
 

@@ -165,9 +165,33 @@ public class ModelService {
         throw new UncheckedIOException(e);
       }
     }
-    throw new IllegalStateException(
-        "no built-in model found under model-store/models/ (run from the repository root) and"
-            + " shallows.model.dir is not set");
+    return importStories260K();
+  }
+
+  /**
+   * Until the repository ships its built-in model: the pretrained stories260K from the shared data
+   * (llama2.c format), imported once into the cache directory ({@code SHALLOWS_CACHE_DIR}, default
+   * {@code ~/.cache/shallows}).
+   */
+  private static Path importStories260K() {
+    Path shared;
+    try {
+      shared = dev.shallows.store.SharedData.dir();
+    } catch (IllegalStateException e) {
+      throw new IllegalStateException(
+          "no built-in model under model-store/models/ (run from the repository root), no shared"
+              + " data to import stories260K from, and shallows.model.dir is not set",
+          e);
+    }
+    String cache = System.getenv().getOrDefault(
+        "SHALLOWS_CACHE_DIR", Path.of(System.getProperty("user.home"), ".cache", "shallows").toString());
+    Path out = Path.of(cache, "models", "stories260K");
+    if (!Files.isRegularFile(out.resolve("config.json"))) {
+      LOG.warnf("no built-in model yet: importing stories260K from %s into %s", shared, out);
+      dev.shallows.store.llama2c.Llama2cImporter.importModel(
+          shared.resolve("llama2c/stories260K.bin"), shared.resolve("llama2c/tok512.bin"), out, true);
+    }
+    return out;
   }
 
   public ModelRegistry registry() {
