@@ -8,6 +8,7 @@ import dev.shallows.store.LlamaConfig;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import org.bytedeco.javacpp.FloatPointer;
 
 /**
  * The CPU fast path: a Llama-family forward pass in plain Java arrays, with every linear layer an
@@ -214,10 +215,10 @@ public final class CpuDecoder implements Decoder {
       for (int r = 0; r < m; r++) {
         VecOps.rmsNorm(s.xn, r * d, s.x, r * d, L.inputNorm(), d, eps);
       }
-      s.toNative(s.xn, m * d);
-      s.matmul(L.wq(), q, d, m, s.nA, s.q); // (R, Q)
-      s.matmul(L.wk(), k, d, m, s.nB, s.k); // (R, K)
-      s.matmul(L.wv(), k, d, m, s.nC, s.v); // (R, K)
+      s.input(s.xn, m, d);
+      s.matmul(L.wq(), m, s.nA, s.q); // (R, Q)
+      s.matmul(L.wk(), m, s.nB, s.k); // (R, K)
+      s.matmul(L.wv(), m, s.nC, s.v); // (R, K)
       for (int r = 0; r < m; r++) {
         if (L.bq() != null) {
           VecOps.add(s.q, r * q, L.bq(), 0, q);
@@ -240,19 +241,19 @@ public final class CpuDecoder implements Decoder {
         attention.row(
             s.q, r * q, seq.keys[l], seq.values[l], seq.capacity(), rows.pos[r0 + r], s.att, r * q);
       }
-      s.toNative(s.att, m * q);
-      s.matmul(L.wo(), d, q, m, s.nA, s.tmp); // (R, D)
+      s.input(s.att, m, q);
+      s.matmul(L.wo(), m, s.nA, s.tmp); // (R, D)
       VecOps.add(s.x, 0, s.tmp, 0, m * d);
       // MLP block: x += down(silu(gate(h)) * up(h)), h = rmsnorm(x)
       for (int r = 0; r < m; r++) {
         VecOps.rmsNorm(s.xn, r * d, s.x, r * d, L.postNorm(), d, eps);
       }
-      s.toNative(s.xn, m * d);
-      s.matmul(L.gate(), f, d, m, s.nA, s.g); // (R, F)
-      s.matmul(L.up(), f, d, m, s.nB, s.u); // (R, F)
+      s.input(s.xn, m, d);
+      s.matmul(L.gate(), m, s.nA, s.g); // (R, F)
+      s.matmul(L.up(), m, s.nB, s.u); // (R, F)
       VecOps.siluMul(s.g, 0, s.u, 0, m * f);
-      s.toNative(s.g, m * f);
-      s.matmul(L.down(), d, f, m, s.nA, s.tmp); // (R, D)
+      s.input(s.g, m, f);
+      s.matmul(L.down(), m, s.nA, s.tmp); // (R, D)
       VecOps.add(s.x, 0, s.tmp, 0, m * d);
     }
     if (captureRow >= 0) {
@@ -272,13 +273,12 @@ public final class CpuDecoder implements Decoder {
     if (n == 0) {
       return next;
     }
-    s.toNative(s.xn, n * d);
+    s.input(s.xn, n, d);
     int v = c.vocabSize();
-    s.matmul(w.lmHead, v, d, n, s.logits(n), null); // (n, V)
+    FloatPointer nLogits = s.logits(n);
+    s.matmul(w.lmHead, n, nLogits, s.logits); // (n, V)
     for (int i = 0; i < n; i++) {
-      float[] row = new float[v];
-      s.logitsView.get(i * v, row, 0, v);
-      out[next++] = row;
+      out[next++] = java.util.Arrays.copyOfRange(s.logits, i * v, (i + 1) * v);
     }
     return next;
   }

@@ -3,6 +3,8 @@ package dev.shallows.engine.cpu;
 import dev.shallows.engine.LayerWeights;
 import dev.shallows.engine.LlamaWeights;
 import dev.shallows.engine.Matrix;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.List;
 import org.bytedeco.javacpp.FloatPointer;
@@ -13,25 +15,31 @@ import org.bytedeco.javacpp.FloatPointer;
  */
 final class CpuWeights {
 
-  /** One layer: pointers for the seven linear maps, norms and optional QKV biases on the heap. */
+  /**
+   * One (rows, cols) weight seen two ways over the same mapped bytes: a JavaCPP pointer for
+   * OpenBLAS and a little-endian ByteBuffer for Vector API kernels (null if over 2 GiB).
+   */
+  record Weight(FloatPointer pointer, ByteBuffer bytes, int rows, int cols) {}
+
+  /** One layer: the seven linear maps, norms and optional QKV biases on the heap. */
   record Layer(
       float[] inputNorm, // (D)
-      FloatPointer wq, // (Q, D)
-      FloatPointer wk, // (K, D)
-      FloatPointer wv, // (K, D)
-      FloatPointer wo, // (D, Q)
+      Weight wq, // (Q, D)
+      Weight wk, // (K, D)
+      Weight wv, // (K, D)
+      Weight wo, // (D, Q)
       float[] bq, // (Q) or null
       float[] bk, // (K) or null
       float[] bv, // (K) or null
       float[] postNorm, // (D)
-      FloatPointer gate, // (F, D)
-      FloatPointer up, // (F, D)
-      FloatPointer down) {} // (D, F)
+      Weight gate, // (F, D)
+      Weight up, // (F, D)
+      Weight down) {} // (D, F)
 
   final FloatBuffer embed; // (V, D)
   final Layer[] layers;
   final float[] finalNorm; // (D)
-  final FloatPointer lmHead; // (V, D)
+  final Weight lmHead; // (V, D)
 
   CpuWeights(LlamaWeights w) {
     this.embed = w.embed().data();
@@ -59,12 +67,20 @@ final class CpuWeights {
   }
 
   /** Wraps a matrix's direct buffer: the pointer's address is the buffer's (zero copy). */
-  static FloatPointer pointer(Matrix m) {
+  static Weight pointer(Matrix m) {
     FloatPointer p = new FloatPointer(m.data());
     if (p.isNull()) {
       throw new IllegalStateException(m.name() + ": not a native buffer");
     }
-    return p;
+    long bytes = 4L * m.rows() * m.cols();
+    ByteBuffer b = null;
+    if (bytes <= Integer.MAX_VALUE) {
+      b = p.asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+      if (b.remaining() != bytes) {
+        throw new IllegalStateException(m.name() + ": byte view has " + b.remaining() + " bytes");
+      }
+    }
+    return new Weight(p, b, m.rows(), m.cols());
   }
 
   private static float[] vector(Matrix m) {

@@ -7,10 +7,13 @@ import org.bytedeco.javacpp.FloatPointer;
 /**
  * A decoder's working memory for one chunk of up to R rows, allocated once: heap arrays for the
  * Java-side ops, and native buffers (JavaCPP, freed on close) that OpenBLAS reads and writes.
- * Matmul inputs are copied into {@link #nIn}; outputs are copied back to heap arrays (a few KB per
- * row, small beside the weights each matmul streams).
+ * OpenBLAS inputs are copied into {@link #nIn}; outputs are copied back to heap arrays (a few KB
+ * per row, small beside the weights each matmul streams).
  */
 final class Scratch implements AutoCloseable {
+
+  /** Batches up to this many rows use {@link SkinnyGemm}; more use OpenBLAS sgemm. */
+  static final int SKINNY_MAX_ROWS = Integer.getInteger("shallows.cpu.skinnyRows", 12);
 
   final float[] x; // (R, D) residual stream
   final float[] xn; // (R, D) normed
@@ -33,7 +36,11 @@ final class Scratch implements AutoCloseable {
   private final FloatBuffer bView;
   private final FloatBuffer cView;
   private FloatPointer nLogits; // (n, V), grown on demand
-  FloatBuffer logitsView;
+  private FloatBuffer logitsView;
+  float[] logits; // (n, V), grown with nLogits
+  private float[] inSrc;
+  private int inFloats;
+  private boolean inCopied;
   private final int vocab;
 
   Scratch(LlamaConfig c, int rows) {
@@ -64,23 +71,35 @@ final class Scratch implements AutoCloseable {
     vocab = c.vocabSize();
   }
 
-  /** Copies src[0..n) into the native matmul input. */
-  void toNative(float[] src, int n) {
-    inView.put(0, src, 0, n);
+  /** Sets the matmul input: rows of {@code width} floats at the start of {@code src}. */
+  void input(float[] src, int rows, int width) {
+    inSrc = src;
+    inFloats = rows * width;
+    inCopied = false;
   }
 
   /**
-   * out (rows, n) = nIn (rows, kdim) · W (n, kdim)ᵀ into the native buffer {@code nOut}; then
-   * copied to {@code dst} unless it is null.
+   * dst (rows, N) = input (rows, K) · W (N, K)ᵀ. A few rows run the Java {@link SkinnyGemm} on the
+   * heap input; one row or many go through OpenBLAS via the native buffers ({@code nOut} is the
+   * native output buffer to use).
    */
-  void matmul(FloatPointer w, int n, int kdim, int rows, FloatPointer nOut, float[] dst) {
-    Blas.matmul(w, n, kdim, nIn, nOut, rows);
-    if (dst != null) {
-      view(nOut).get(0, dst, 0, rows * n);
+  void matmul(CpuWeights.Weight w, int rows, FloatPointer nOut, float[] dst) {
+    int n = w.rows();
+    int k = w.cols();
+    if (rows > 1 && rows <= SKINNY_MAX_ROWS && w.bytes() != null) {
+      SkinnyGemm.matmul(w.bytes(), n, k, inSrc, rows, dst);
+      return;
     }
+    if (!inCopied) {
+      inView.put(0, inSrc, 0, inFloats);
+      inCopied = true;
+    }
+    Blas.matmul(w.pointer(), n, k, nIn, nOut, rows);
+    FloatBuffer out = nOut == nLogits ? logitsView : view(nOut);
+    out.get(0, dst, 0, rows * n);
   }
 
-  /** The native logits buffer with room for n rows (grown if needed). */
+  /** The logits buffers (native and heap) with room for n rows (grown if needed). */
   FloatPointer logits(int n) {
     long need = (long) n * vocab;
     if (nLogits == null || nLogits.capacity() < need) {
@@ -89,6 +108,7 @@ final class Scratch implements AutoCloseable {
       }
       nLogits = new FloatPointer(need);
       logitsView = nLogits.asBuffer();
+      logits = new float[Math.toIntExact(need)];
     }
     return nLogits;
   }
