@@ -206,7 +206,13 @@ public final class ContinuousBatcher implements AutoCloseable {
     publishMetrics();
   }
 
+  /** Aborted generations leave the batch, and the queue too (freeing their admission slots). */
   private void dropAborted() {
+    for (Pending p : queue) {
+      if (p.generation().abortRequested() && queue.remove(p)) {
+        p.generation().start(decoder, p.listener()); // completes at once as aborted, no prefill
+      }
+    }
     for (Iterator<Generation> it = active.iterator(); it.hasNext(); ) {
       Generation g = it.next();
       if (g.abortRequested()) {

@@ -50,9 +50,9 @@ class ContinuousBatcherTest {
             .topP(0.9)
             .frequencyPenalty(0.5)
             .seed(1000L + i)
-            .maxTokens(30 + 7 * i)
+            .maxTokens(20 + 5 * i)
             .build()
-        : SamplingParams.greedy(30 + 7 * i);
+        : SamplingParams.greedy(20 + 5 * i);
   }
 
   private static Generation generation(int i) {
@@ -185,6 +185,37 @@ class ContinuousBatcherTest {
                 b.submit(new Generation(ids, SamplingParams.greedy(1), tok), null);
               });
       assertEquals("prompt", tooLong.param());
+    }
+  }
+
+  @Test
+  void anAbortedQueuedGenerationLeavesTheQueueAtOnce() throws Exception {
+    try (Decoder d = DecoderKind.all().get(0).open();
+        ContinuousBatcher b = new ContinuousBatcher(d, new ContinuousBatcher.Options("a", 1, 2))) {
+      SamplingParams slow = SamplingParams.greedy(400).toBuilder().ignoreEos(true).build();
+      CountDownLatch started = new CountDownLatch(1);
+      Generation first =
+          b.submit(
+              new Generation(tok.encode("", true), slow, tok),
+              new GenerationListener() {
+                @Override
+                public void onToken(TokenEvent e) {
+                  started.countDown();
+                  sleep(5); // 400 tokens take >= 2 s: the batch stays full meanwhile
+                }
+              });
+      assertTrue(started.await(30, TimeUnit.SECONDS));
+      Generation waiting = b.submit(generation(1), null);
+      Generation other = b.submit(generation(2), null);
+      waiting.abort();
+      GenerationResult r = waiting.result().get(1, TimeUnit.SECONDS);
+      assertEquals(FinishReason.ABORT, r.finishReason());
+      assertEquals(0, r.completionTokens());
+      assertTrue(!first.isDone(), "the aborted one left before the batch had room");
+      assertEquals(1, b.queueDepth());
+      b.submit(generation(3), null); // its slot is free again
+      first.abort();
+      assertTrue(other.result().get(30, TimeUnit.SECONDS).completionTokens() > 0);
     }
   }
 
