@@ -33,7 +33,7 @@ public final class WorldCommand implements Callable<Integer> {
 
   @Option(
       names = "--people",
-      defaultValue = "200",
+      defaultValue = "160",
       description = "People in the world (default: ${DEFAULT-VALUE}).")
   int people;
 
@@ -63,7 +63,7 @@ public final class WorldCommand implements Callable<Integer> {
 
   @Option(
       names = "--natural-chars",
-      defaultValue = "2000000",
+      defaultValue = "1000000",
       description = "Characters of natural text in the training mix (default: ${DEFAULT-VALUE}).")
   long naturalChars;
 

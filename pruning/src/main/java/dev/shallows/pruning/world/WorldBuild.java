@@ -20,9 +20,10 @@ import java.util.function.Consumer;
 /**
  * Builds everything the built-in model is trained and evaluated on, deterministically from a seed:
  * the world ({@code world.json}), the training corpus ({@code train/train.jsonl}: world documents
- * and natural text, shuffled together), held-out natural text ({@code heldout/natural.jsonl}), a
- * byte-level BPE tokenizer trained on the corpus ({@code tokenizer/}), the evaluation sets ({@code
- * eval/}, see {@link EvalSets}) and a {@code manifest.json} with the settings and sizes.
+ * and natural text, shuffled together; the same documents unmixed in {@code parts/}), held-out
+ * natural text ({@code heldout/natural.jsonl}), a byte-level BPE tokenizer trained on the corpus
+ * ({@code tokenizer/}), the evaluation sets ({@code eval/}, see {@link EvalSets}) and a {@code
+ * manifest.json} with the settings and sizes.
  *
  * @param seed the world's seed; the same seed and settings give the same bytes
  * @param people number of people in the world
@@ -49,6 +50,11 @@ public record WorldBuild(
 
   public static final String TRAIN = "train/train.jsonl";
   public static final String HELDOUT = "heldout/natural.jsonl";
+
+  /** The two halves of the training mix, for trainers that weight sources themselves. */
+  public static final String WORLD_PART = "parts/world.jsonl";
+
+  public static final String NATURAL_PART = "parts/natural.jsonl";
   public static final String TOKENIZER = "tokenizer";
 
   /** Writes all outputs into {@code out} (created if needed); reports steps to {@code log}. */
@@ -73,6 +79,8 @@ public record WorldBuild(
       Files.writeString(out.resolve("world.json"), json.writeValueAsString(world.toJson()) + "\n");
       writeJsonl(out.resolve(TRAIN), train);
       writeJsonl(out.resolve(HELDOUT), natural.heldout());
+      writeJsonl(out.resolve(WORLD_PART), worldDocs);
+      writeJsonl(out.resolve(NATURAL_PART), natural.train());
       eval.write(out.resolve("eval"));
       BpeTrainer trainer = new BpeTrainer();
       train.forEach(trainer::add);
