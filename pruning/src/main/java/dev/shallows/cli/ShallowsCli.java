@@ -17,7 +17,9 @@ import picocli.CommandLine.Command;
       GenerateCommand.class,
       ImportLlama2cCommand.class,
       WorldCommand.class,
-      BenchCommand.class
+      BenchCommand.class,
+      HealCommand.class,
+      PretrainCommand.class
     })
 public final class ShallowsCli implements Runnable {
 
