@@ -11,6 +11,8 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.stream.Stream;
 
 /**
@@ -53,6 +55,10 @@ public final class AtomicDirectory implements AutoCloseable {
     try {
       Files.createDirectories(parent);
       Path temp = Files.createTempDirectory(parent, "." + abs.getFileName() + ".tmp-");
+      // temp directories are created 0700; a model directory is normally world-readable
+      if (Files.getFileStore(temp).supportsFileAttributeView(PosixFileAttributeView.class)) {
+        Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
+      }
       return new AtomicDirectory(abs, temp, overwrite);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create a directory next to " + abs, e);

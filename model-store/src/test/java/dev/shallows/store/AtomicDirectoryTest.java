@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -38,6 +39,7 @@ class AtomicDirectoryTest {
     assertEquals("A", Files.readString(target.resolve("a.txt")));
     assertEquals("B", Files.readString(target.resolve("sub/b.txt")));
     assertEquals(List.of(target), entries());
+    assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(target)));
   }
 
   @Test
