@@ -15,6 +15,10 @@ import picocli.CommandLine.Command;
     subcommands = {
       CommandLine.HelpCommand.class,
       GenerateCommand.class,
+      AnalyzeCommand.class,
+      PruneCommand.class,
+      EvalCommand.class,
+      SweepCommand.class,
       ImportLlama2cCommand.class,
       WorldCommand.class,
       BenchCommand.class,
