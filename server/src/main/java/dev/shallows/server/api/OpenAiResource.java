@@ -14,6 +14,7 @@ import dev.shallows.server.openai.CompletionResponse;
 import dev.shallows.server.openai.LenientRequest;
 import dev.shallows.server.openai.ModelList;
 import io.smallrye.common.annotation.Blocking;
+import io.vertx.core.http.HttpServerResponse;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -67,10 +68,11 @@ public class OpenAiResource {
             schema = @Schema(implementation = CompletionResponse.class)),
         @Content(mediaType = MediaType.SERVER_SENT_EVENTS)
       })
-  public Response completions(CompletionRequest body, @Context HttpHeaders headers)
+  public Response completions(
+      CompletionRequest body, @Context HttpHeaders headers, @Context HttpServerResponse response)
       throws InterruptedException {
     logUnknown(body, "completions");
-    return completions.handle(body, session(headers));
+    return completions.handle(body, session(headers), response::closed);
   }
 
   @POST
@@ -87,10 +89,13 @@ public class OpenAiResource {
             schema = @Schema(implementation = ChatCompletionResponse.class)),
         @Content(mediaType = MediaType.SERVER_SENT_EVENTS)
       })
-  public Response chat(ChatCompletionRequest body, @Context HttpHeaders headers)
+  public Response chat(
+      ChatCompletionRequest body,
+      @Context HttpHeaders headers,
+      @Context HttpServerResponse response)
       throws InterruptedException {
     logUnknown(body, "chat");
-    return chat.handle(body, session(headers));
+    return chat.handle(body, session(headers), response::closed);
   }
 
   @GET

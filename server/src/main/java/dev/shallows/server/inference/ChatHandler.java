@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /** {@code POST /v1/chat/completions}: template, routing, generation, JSON or SSE response. */
 @ApplicationScoped
@@ -32,7 +33,8 @@ public class ChatHandler {
     this.json = json;
   }
 
-  public Response handle(ChatCompletionRequest req, String session) throws InterruptedException {
+  public Response handle(ChatCompletionRequest req, String session, BooleanSupplier clientGone)
+      throws InterruptedException {
     SamplingParams params = mapper.sampling(req);
     int n = req.n == null ? 1 : req.n;
     Router.Decision d = inference.route(req.model, req.user, session);
@@ -65,7 +67,7 @@ public class ChatHandler {
     boolean usage =
         req.streamOptions != null && Boolean.TRUE.equals(req.streamOptions.includeUsage);
     return Response.ok(
-            new SseStream(run, new Encoder(run, out, logprobs, usage), json),
+            new SseStream(run, new Encoder(run, out, logprobs, usage), json, clientGone),
             MediaType.SERVER_SENT_EVENTS)
         .header(Headers.VARIANT, d.variant())
         .header("Cache-Control", "no-cache")

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /** {@code POST /v1/completions}: validation, routing, generation, JSON or SSE response. */
 @ApplicationScoped
@@ -31,7 +32,8 @@ public class CompletionHandler {
     this.json = json;
   }
 
-  public Response handle(CompletionRequest req, String session) throws InterruptedException {
+  public Response handle(CompletionRequest req, String session, BooleanSupplier clientGone)
+      throws InterruptedException {
     List<RequestMapper.Prompt> prompts = mapper.prompts(req);
     SamplingParams params = mapper.sampling(req);
     int n = req.n == null ? 1 : req.n;
@@ -64,7 +66,7 @@ public class CompletionHandler {
     boolean usage =
         req.streamOptions != null && Boolean.TRUE.equals(req.streamOptions.includeUsage);
     SseStream.Encoder enc = new Encoder(run, out, choiceTexts, echo, req.logprobs, usage);
-    return Response.ok(new SseStream(run, enc, json), MediaType.SERVER_SENT_EVENTS)
+    return Response.ok(new SseStream(run, enc, json, clientGone), MediaType.SERVER_SENT_EVENTS)
         .header(Headers.VARIANT, d.variant())
         .header("Cache-Control", "no-cache")
         .build();

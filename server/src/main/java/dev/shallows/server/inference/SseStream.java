@@ -6,6 +6,7 @@ import jakarta.ws.rs.core.StreamingOutput;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.function.BooleanSupplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -33,11 +34,16 @@ public final class SseStream implements StreamingOutput {
   private final RequestRun run;
   private final Encoder encoder;
   private final ObjectMapper json;
+  private final BooleanSupplier clientGone;
 
-  public SseStream(RequestRun run, Encoder encoder, ObjectMapper json) {
+  /**
+   * @param clientGone true once the client closed the connection (checked before each write)
+   */
+  public SseStream(RequestRun run, Encoder encoder, ObjectMapper json, BooleanSupplier clientGone) {
     this.run = run;
     this.encoder = encoder;
     this.json = json;
+    this.clientGone = clientGone;
   }
 
   @Override
@@ -48,6 +54,11 @@ public final class SseStream implements StreamingOutput {
       out.flush();
       while (finished < run.choices()) {
         RunEvent e = run.poll(1000);
+        if (clientGone.getAsBoolean()) {
+          LOG.debugf("client closed the stream: aborting %d choices", run.choices());
+          run.abort();
+          return;
+        }
         if (e == null) {
           out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
           out.flush();
@@ -72,8 +83,10 @@ public final class SseStream implements StreamingOutput {
       send(out, encoder.end());
       out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
       out.flush();
-    } catch (IOException | RuntimeException e) {
-      LOG.debugf("stream ended early (%s): aborting %d choices", e, run.choices());
+    } catch (IOException e) {
+      LOG.debugf("stream write failed (%s): client gone, aborting %d choices", e, run.choices());
+      run.abort(); // nothing more can reach the client
+    } catch (RuntimeException e) {
       run.abort();
       throw e;
     } catch (InterruptedException e) {

@@ -195,7 +195,9 @@ public final class ModelRegistry implements AutoCloseable {
         name,
         variant,
         java.util.Arrays.toString(v.layers()),
-        FULL.equals(variant) ? "" : own == null ? " (a view of the parent's weights: no copy)" : " (own weights)");
+        FULL.equals(variant)
+            ? ""
+            : own == null ? " (a view of the parent's weights: no copy)" : " (own weights)");
     return v;
   }
 

@@ -183,13 +183,19 @@ public class ModelService {
               + " data to import stories260K from, and shallows.model.dir is not set",
           e);
     }
-    String cache = System.getenv().getOrDefault(
-        "SHALLOWS_CACHE_DIR", Path.of(System.getProperty("user.home"), ".cache", "shallows").toString());
+    String cache =
+        System.getenv()
+            .getOrDefault(
+                "SHALLOWS_CACHE_DIR",
+                Path.of(System.getProperty("user.home"), ".cache", "shallows").toString());
     Path out = Path.of(cache, "models", "stories260K");
     if (!Files.isRegularFile(out.resolve("config.json"))) {
       LOG.warnf("no built-in model yet: importing stories260K from %s into %s", shared, out);
       dev.shallows.store.llama2c.Llama2cImporter.importModel(
-          shared.resolve("llama2c/stories260K.bin"), shared.resolve("llama2c/tok512.bin"), out, true);
+          shared.resolve("llama2c/stories260K.bin"),
+          shared.resolve("llama2c/tok512.bin"),
+          out,
+          true);
     }
     return out;
   }
