@@ -51,7 +51,8 @@ class OperationsTest {
           "shallows_active_sequences{variant=\"full\"}",
           "shallows_batch_size{variant=\"full\"}",
           "shallows_kv_cache_bytes{variant=\"full\"}",
-          "shallows_jobs_running"
+          "shallows_jobs_running",
+          "shallows_job_progress"
         }) {
       assertTrue(m.contains(name), name + " missing");
     }

@@ -34,6 +34,8 @@ public class JobService {
 
   private final Map<String, Job> jobs = new ConcurrentHashMap<>();
   private final AtomicInteger running = new AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicReference<Job> current =
+      new java.util.concurrent.atomic.AtomicReference<>();
   private final ExecutorService executor =
       Executors.newSingleThreadExecutor(
           r -> {
@@ -47,6 +49,9 @@ public class JobService {
     this.config = config;
     Gauge.builder("shallows_jobs_running", running, AtomicInteger::get)
         .description("Jobs running now")
+        .register(registry);
+    Gauge.builder("shallows_job_progress", current, c -> c.get() == null ? 0 : c.get().view().progress())
+        .description("Progress (0..1) of the running prune/heal/eval job")
         .register(registry);
   }
 
@@ -65,6 +70,7 @@ public class JobService {
       return;
     }
     running.incrementAndGet();
+    current.set(job);
     job.start();
     try {
       Object result = work.run(job);
@@ -81,6 +87,7 @@ public class JobService {
       LOG.errorf(e, "job %s failed", job.id());
       job.fail(e.toString());
     } finally {
+      current.set(null);
       running.decrementAndGet();
     }
   }
