@@ -136,6 +136,11 @@ public final class DjlDecoder implements Decoder {
       NDArray[] rot = model.rotaryRows(step, pos, 0); // (B, 1, 1, hd)
       DjlLlama.Attention perSequence =
           (l, q, k, v) -> {
+            if (b == 1) {
+              seqs[0].write(l, pos[0][0], k, v);
+              NDArray[] kv = seqs[0].read(step, l, pos[0][0] + 1); // (1, KVH, S, hd)
+              return model.attend(q, kv[0], kv[1], null); // (1, 1, Q)
+            }
             NDList outs = new NDList(b);
             for (int i = 0; i < b; i++) {
               NDIndex row = new NDIndex().addSliceDim(i, i + 1);
@@ -143,7 +148,7 @@ public final class DjlDecoder implements Decoder {
               NDArray[] kv = seqs[i].read(step, l, pos[i][0] + 1); // (1, KVH, S_i, hd)
               outs.add(model.attend(q.get(step, row), kv[0], kv[1], null)); // (1, 1, Q)
             }
-            return b == 1 ? outs.get(0) : NDArrays.concat(outs, 0); // (B, 1, Q)
+            return NDArrays.concat(outs, 0); // (B, 1, Q)
           };
       NDArray x = model.embed(ids); // (B, 1, D)
       for (int l = 0; l < model.numLayers(); l++) {

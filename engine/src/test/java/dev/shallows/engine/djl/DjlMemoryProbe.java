@@ -49,6 +49,13 @@ public final class DjlMemoryProbe {
         }
         report(w, window * w, dec, (DjlSequence) a, (System.nanoTime() - t0) / 1e6);
       }
+    } finally {
+      try (var files = Files.list(dir)) {
+        for (Path f : files.toList()) {
+          Files.delete(f);
+        }
+      }
+      Files.delete(dir);
     }
   }
 
