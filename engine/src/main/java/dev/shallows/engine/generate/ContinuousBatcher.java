@@ -30,8 +30,11 @@ public final class ContinuousBatcher implements AutoCloseable {
    * @param name shown in the thread name, logs and errors (e.g. the variant)
    * @param maxBatchSize most sequences decoded together; more wait in the queue; >= 1
    * @param maxQueued most generations waiting to join; a further submit is refused; >= 0
+   * @param prefillTokensPerStep prompt tokens prefilled between two decode steps (at least one
+   *     generation joins whatever its length): bounds the stall that joining prompts cause the
+   *     running sequences; >= 1
    */
-  public record Options(String name, int maxBatchSize, int maxQueued) {
+  public record Options(String name, int maxBatchSize, int maxQueued, int prefillTokensPerStep) {
     public Options {
       if (maxBatchSize < 1) {
         throw new IllegalArgumentException("maxBatchSize must be >= 1, got " + maxBatchSize);
@@ -39,6 +42,15 @@ public final class ContinuousBatcher implements AutoCloseable {
       if (maxQueued < 0) {
         throw new IllegalArgumentException("maxQueued must be >= 0, got " + maxQueued);
       }
+      if (prefillTokensPerStep < 1) {
+        throw new IllegalArgumentException(
+            "prefillTokensPerStep must be >= 1, got " + prefillTokensPerStep);
+      }
+    }
+
+    /** Options with up to 2048 prompt tokens prefilled between two decode steps. */
+    public Options(String name, int maxBatchSize, int maxQueued) {
+      this(name, maxBatchSize, maxQueued, 2048);
     }
 
     /** Batches of up to 8, up to 64 waiting. */
@@ -185,13 +197,21 @@ public final class ContinuousBatcher implements AutoCloseable {
     }
   }
 
+  /** Joins queued generations while the batch has room and the prefill budget allows. */
   private void admit() {
+    int prefilled = 0;
     while (active.size() < options.maxBatchSize()) {
-      Pending p = queue.poll();
+      Pending p = queue.peek(); // only this thread removes, so the head stays the same
       if (p == null) {
         return;
       }
+      int n = p.generation().promptLength();
+      if (prefilled > 0 && prefilled + n > options.prefillTokensPerStep()) {
+        return;
+      }
+      queue.poll();
       join(p);
+      prefilled += n;
     }
   }
 

@@ -77,6 +77,11 @@ public final class Generation {
     return prompt.clone();
   }
 
+  /** Number of prompt tokens. */
+  public int promptLength() {
+    return prompt.length;
+  }
+
   public SamplingParams params() {
     return params;
   }

@@ -220,6 +220,59 @@ class ContinuousBatcherTest {
   }
 
   @Test
+  void thePrefillBudgetSpreadsJoiningPromptsOverSteps() throws Exception {
+    // budget 1 token: one generation joins per step; a large budget: all join before one step
+    assertEquals(List.of(0L, 1L, 2L), firstTokenSteps(1));
+    assertEquals(List.of(0L, 0L, 0L), firstTokenSteps(2048));
+  }
+
+  /** Decode steps run between the first token of the held generation and each joiner's. */
+  private static List<Long> firstTokenSteps(int budget) throws Exception {
+    CountDownLatch held = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    try (Decoder d = DecoderKind.all().get(0).open();
+        ContinuousBatcher b =
+            new ContinuousBatcher(d, new ContinuousBatcher.Options("p", 8, 8, budget))) {
+      b.submit(
+          new Generation(tok.encode("", true), SamplingParams.greedy(40), tok),
+          new GenerationListener() {
+            @Override
+            public void onToken(TokenEvent e) {
+              if (e.index() == 1) {
+                held.countDown();
+                await(release); // the three below queue up meanwhile
+              }
+            }
+          });
+      assertTrue(held.await(30, TimeUnit.SECONDS));
+      long base = b.steps();
+      List<Long> at = new java.util.concurrent.CopyOnWriteArrayList<>();
+      List<Generation> joiners = new ArrayList<>();
+      try {
+        for (int i = 1; i <= 3; i++) {
+          joiners.add(
+              b.submit(
+                  generation(i),
+                  new GenerationListener() {
+                    @Override
+                    public void onToken(TokenEvent e) {
+                      if (e.index() == 0) {
+                        at.add(b.steps() - base);
+                      }
+                    }
+                  }));
+        }
+      } finally {
+        release.countDown();
+      }
+      for (Generation g : joiners) {
+        g.result().get(30, TimeUnit.SECONDS);
+      }
+      return List.copyOf(at);
+    }
+  }
+
+  @Test
   void shutdownAbortsWhatIsLeftAndRefusesNewWork() throws Exception {
     CountDownLatch started = new CountDownLatch(1);
     Decoder d = DecoderKind.all().get(0).open();
