@@ -13,6 +13,7 @@ import dev.shallows.pruning.eval.Evaluation;
 import dev.shallows.pruning.eval.PairedComparison;
 import dev.shallows.store.SharedData;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -32,9 +33,10 @@ import picocli.CommandLine.Spec;
           + " ln(vocab size) on held-out text. Reports n and a 95% interval (Wilson for accuracy).",
       "With --compare DIR, evaluates a second model on the same items and reports the paired"
           + " difference and McNemar's test.",
-      "Default --data (from the shared data directory): mmlu = mmlu/, boolq ="
-          + " eval/boolq/val.jsonl, arc = eval/arc/ARC-Easy-Test.jsonl, loss ="
-          + " eval/c4/c4_validation_2k.jsonl."
+      "Default --data: the model's own knowledge sets when it ships them (eval/mmlu,"
+          + " eval/boolq/val.jsonl in the model directory, as the built-in model does), else from"
+          + " the shared data directory: mmlu = mmlu/, boolq = eval/boolq/val.jsonl, arc ="
+          + " eval/arc/ARC-Easy-Test.jsonl, loss = eval/c4/c4_validation_2k.jsonl."
     })
 public final class EvalCommand implements Callable<Integer> {
 
@@ -83,8 +85,9 @@ public final class EvalCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter o = spec.commandLine().getOut();
     int k = shots != null ? shots : task.equalsIgnoreCase("mmlu") ? 5 : 0;
-    EvalSpec es = new EvalSpec(task, data != null ? data : defaultData(task), k, limit, maxTokens);
     Path dir = model.resolve();
+    EvalSpec es =
+        new EvalSpec(task, data != null ? data : defaultData(task, dir), k, limit, maxTokens);
     EvalResult a = evaluate(dir, es);
     ObjectNode out = resultJson(a, dir);
     if (compare != null) {
@@ -123,6 +126,22 @@ public final class EvalCommand implements Callable<Integer> {
         r instanceof AccuracyResult acc && items ? acc.toJson(JSON, true) : r.toJson(JSON);
     j.put("model", dir.toAbsolutePath().normalize().toString());
     return j;
+  }
+
+  /**
+   * The default data of a task for a model: the model's own knowledge set when it ships one ({@code
+   * eval/mmlu}, {@code eval/boolq} beside its weights, as the built-in model does), else the public
+   * set in the shared data directory.
+   */
+  static Path defaultData(String task, Path modelDir) {
+    String t = task.toLowerCase(Locale.ROOT);
+    if (t.equals("mmlu") && Files.isDirectory(modelDir.resolve("eval/mmlu"))) {
+      return modelDir.resolve("eval/mmlu");
+    }
+    if (t.equals("boolq") && Files.isRegularFile(modelDir.resolve("eval/boolq/val.jsonl"))) {
+      return modelDir.resolve("eval/boolq/val.jsonl");
+    }
+    return defaultData(t);
   }
 
   static Path defaultData(String task) {

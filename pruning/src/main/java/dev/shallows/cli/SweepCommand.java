@@ -134,7 +134,7 @@ public final class SweepCommand implements Callable<Integer> {
     for (String e : evals) {
       String[] kv = e.split("=", 2);
       String task = kv[0].trim().toLowerCase(Locale.ROOT);
-      Path data = kv.length == 2 ? Path.of(kv[1]) : EvalCommand.defaultData(task);
+      Path data = kv.length == 2 ? Path.of(kv[1]) : EvalCommand.defaultData(task, dir);
       int k = shots != null ? shots : task.equals("mmlu") ? 5 : 0;
       if (task.equals("boolq") || task.equals("loss")) {
         k = 0;

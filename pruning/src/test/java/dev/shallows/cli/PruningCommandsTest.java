@@ -228,4 +228,41 @@ class PruningCommandsTest {
     assertEquals(csv.get(1).split(",")[6], csv.get(4).split(",")[6]); // n = 0 is shared
     assertEquals(900, ImageIO.read(out.resolve("sweep.png").toFile()).getWidth());
   }
+
+  @Test
+  void sweepHealsThroughTheHealingModule() throws Exception {
+    Path out = tmp.resolve("healsweep");
+    Run r =
+        cli(
+            "sweep",
+            "--model",
+            Stories260K.dir().toString(),
+            "--strategies",
+            "last",
+            "--ns",
+            "1",
+            "--eval",
+            "loss=" + stories(),
+            "--heal",
+            "lora",
+            "--heal-data",
+            stories().toString(),
+            "--heal-steps",
+            "3",
+            "--heal-batch",
+            "2",
+            "--heal-seq-len",
+            "16",
+            "--out",
+            out.toString());
+    assertEquals(0, r.code(), r.err());
+    List<String> csv = Files.readAllLines(out.resolve("sweep.csv"));
+    assertEquals(3, csv.size(), csv.toString()); // header, unhealed, healed
+    assertTrue(csv.get(2).startsWith("last,true,1,"), csv.toString());
+    Path healed = out.resolve("variants/last-n1-healed");
+    VariantManifest m = VariantManifest.read(healed);
+    assertEquals(List.of(3), m.removedLayers());
+    assertTrue(m.healing() != null, "the healed variant records its healing");
+    assertFalse(Files.exists(out.resolve("variants/last-n1")), "the unhealed copy is cleaned up");
+  }
 }
