@@ -1,5 +1,11 @@
 package dev.shallows.server;
 
+import dev.shallows.pruning.Cancellation;
+import dev.shallows.pruning.ProgressListener;
+import dev.shallows.pruning.analysis.PruningPlan;
+import dev.shallows.pruning.analysis.Strategy;
+import dev.shallows.pruning.surgery.VariantWriter;
+import dev.shallows.store.AtomicDirectory;
 import dev.shallows.store.SharedData;
 import dev.shallows.store.llama2c.Llama2cImporter;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -12,7 +18,8 @@ import java.util.Map;
 /**
  * Serves the real pretrained stories260K (llama2.c, imported to HF layout under target/) with a
  * fresh variants directory, an admin key, small batching limits (so 429 is reachable) and the
- * shared data as the allowed dataset directory. One resource for every test: one Quarkus start.
+ * shared data as the allowed dataset directory. One resource for every test: one Quarkus start for
+ * all classes but {@link StartupTest}, whose profile overrides some keys (a second start).
  */
 public class TestModel implements QuarkusTestResourceLifecycleManager {
 
@@ -33,6 +40,7 @@ public class TestModel implements QuarkusTestResourceLifecycleManager {
       }
       Files.createDirectories(root);
       Path variants = Files.createTempDirectory(root, "variants-");
+      startupVariants(model);
       return Map.of(
           "shallows.model.dir",
           model.toString(),
@@ -51,6 +59,31 @@ public class TestModel implements QuarkusTestResourceLifecycleManager {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The variants directory of {@link StartupTest}'s profile (fixed: profiles cannot see this). */
+  static Path startupDir() {
+    return Path.of("target", "test-model", "startup-variants").toAbsolutePath();
+  }
+
+  /**
+   * Leaves {@code pruned-1-last} in the startup profile's variants dir, as a previous run would.
+   */
+  private static void startupVariants(Path model) throws IOException {
+    Path dir = startupDir();
+    if (Files.exists(dir)) {
+      AtomicDirectory.deleteTree(dir);
+    }
+    Files.createDirectories(dir);
+    PruningPlan plan = PruningPlan.of(Strategy.LAST, new int[] {0, 1, 2, 3, 4}, 1, null);
+    VariantWriter.write(
+        model,
+        plan,
+        null,
+        null,
+        dir.resolve("pruned-1-last"),
+        ProgressListener.NONE,
+        Cancellation.none());
   }
 
   @Override

@@ -50,7 +50,8 @@ public class JobService {
     Gauge.builder("shallows_jobs_running", running, AtomicInteger::get)
         .description("Jobs running now")
         .register(registry);
-    Gauge.builder("shallows_job_progress", current, c -> c.get() == null ? 0 : c.get().view().progress())
+    Gauge.builder(
+            "shallows_job_progress", current, c -> c.get() == null ? 0 : c.get().view().progress())
         .description("Progress (0..1) of the running prune/heal/eval job")
         .register(registry);
   }
