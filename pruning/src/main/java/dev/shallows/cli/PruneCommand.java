@@ -29,8 +29,9 @@ import picocli.CommandLine.Spec;
           + " naming the removed ORIGINAL 0-based layers. The directory appears atomically.",
       "Strategies: angular (default; the block with the smallest angular distance, needs"
           + " calibration data: --data or the built-in text), last (layers L-n-1..L-2, never the"
-          + " final layer; no data), block-influence (ShortGPT: the n layers with the highest"
-          + " 1-cos(in, out), possibly not contiguous)."
+          + " final layer; no data), block-influence (ShortGPT: the n layers with the lowest"
+          + " block influence 1-cos(in, out), i.e. that change the residual stream least; possibly"
+          + " not contiguous)."
     })
 public final class PruneCommand implements Callable<Integer> {
 

@@ -21,8 +21,9 @@ public enum Strategy {
    */
   LAST("last", false),
   /**
-   * ShortGPT's block influence: the n layers with the highest mean 1 - cos(x(ℓ), x(ℓ+1)), possibly
-   * not contiguous. Needs calibration data.
+   * ShortGPT's block influence (Men et al. 2024, arXiv 2403.03853): BI(ℓ) = 1 - mean cos(x(ℓ),
+   * x(ℓ+1)) measures how much layer ℓ changes the residual stream; the n layers with the LOWEST BI
+   * (the least influential) are removed, possibly not contiguous. Needs calibration data.
    */
   BLOCK_INFLUENCE("block-influence", true);
 
@@ -90,8 +91,8 @@ public enum Strategy {
       case BLOCK_INFLUENCE -> {
         double[] bi = table.blockInfluence();
         Integer[] order = IntStream.range(0, layers).boxed().toArray(Integer[]::new);
-        // highest influence first; ties keep the shallower layer first (stable sort)
-        Arrays.sort(order, Comparator.comparingDouble((Integer i) -> -bi[i]));
+        // least influential first (ShortGPT removes low-BI layers); ties keep the shallower first
+        Arrays.sort(order, Comparator.comparingDouble((Integer i) -> bi[i]));
         int[] chosen = new int[n];
         for (int i = 0; i < n; i++) {
           chosen[i] = order[i];

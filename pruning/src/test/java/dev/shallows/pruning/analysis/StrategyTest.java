@@ -54,10 +54,10 @@ class StrategyTest {
   }
 
   @Test
-  void blockInfluenceTakesTheHighestScoringLayers() {
+  void blockInfluenceRemovesTheLeastInfluentialLayers() {
     int[] idx = {0, 1, 2, 3, 4};
     PruningPlan p = PruningPlan.of(Strategy.BLOCK_INFLUENCE, idx, 2, table(idx));
-    assertArrayEquals(new int[] {2, 4}, p.removedOriginal()); // scores 0.5 and 0.4
+    assertArrayEquals(new int[] {1, 3}, p.removedOriginal()); // BI 0.1 and 0.2 (ShortGPT)
     assertEquals(Double.NaN, p.blockDistance()); // not contiguous
   }
 
