@@ -33,7 +33,7 @@ public final class WorldCommand implements Callable<Integer> {
 
   @Option(
       names = "--people",
-      defaultValue = "160",
+      defaultValue = "100",
       description = "People in the world (default: ${DEFAULT-VALUE}).")
   int people;
 
@@ -63,7 +63,7 @@ public final class WorldCommand implements Callable<Integer> {
 
   @Option(
       names = "--natural-chars",
-      defaultValue = "1000000",
+      defaultValue = "400000",
       description = "Characters of natural text in the training mix (default: ${DEFAULT-VALUE}).")
   long naturalChars;
 
@@ -81,7 +81,7 @@ public final class WorldCommand implements Callable<Integer> {
 
   @Option(
       names = "--mc",
-      defaultValue = "600",
+      defaultValue = "500",
       description = "Multiple-choice test questions (default: ${DEFAULT-VALUE}).")
   int mc;
 
@@ -93,7 +93,7 @@ public final class WorldCommand implements Callable<Integer> {
 
   @Option(
       names = "--yesno",
-      defaultValue = "600",
+      defaultValue = "500",
       description = "Yes/no questions, half true (default: ${DEFAULT-VALUE}).")
   int yesNo;
 

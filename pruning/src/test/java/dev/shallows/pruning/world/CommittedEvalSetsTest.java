@@ -18,7 +18,7 @@ class CommittedEvalSetsTest {
     Path shipped = root.resolve("model-store/models/shallows-tiny/eval");
     assertTrue(Files.isDirectory(shipped), "missing " + shipped.toAbsolutePath());
     // The defaults of `shallows world` (see the README next to the sets).
-    EvalSets.generate(World.generate(1, 160), new Phrasebook(), 600, 5, 600).write(tmp);
+    EvalSets.generate(World.generate(1, 100), new Phrasebook(), 500, 5, 500).write(tmp);
     for (String f : List.of(EvalSets.MC_TEST, EvalSets.MC_DEV, EvalSets.YES_NO)) {
       assertArrayEquals(
           Files.readAllBytes(tmp.resolve(f)), Files.readAllBytes(shipped.resolve(f)), f);
