@@ -240,6 +240,8 @@ class CompletionsTest {
     assertEquals(promptTokens, toks.size());
     assertNull(lps.get(0));
     assertEquals("Once upon a time" + gen, e.getString("choices[0].text"));
+    // token texts after BOS spell the echoed text exactly
+    assertEquals("Once upon a time" + gen, String.join("", toks.subList(1, toks.size())));
     // the last 6 prompt-token logprobs are the greedy generation's own
     for (int i = 0; i < 6; i++) {
       assertEquals(genLp.get(i), lps.get(promptTokens - 6 + i), 1e-4, "token " + i);

@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * The text of single tokens for logprobs: what the token adds after the token before it (so a
- * SentencePiece word-start token keeps its leading space), special tokens by their name.
+ * SentencePiece word-start token keeps its leading space), special tokens by their name. A text's
+ * first token reads as the text starts (no leading space).
  */
 public final class TokenTexts {
 
@@ -24,12 +25,7 @@ public final class TokenTexts {
       return s == null ? "" : s;
     }
     if (prev < 0 || tokenizer.isSpecial(prev) || prev == tokenizer.bosId()) {
-      String alone = tokenizer.decode(new int[] {id}, false);
-      return prev >= 0
-              && tokenizer.tokenString(id) != null
-              && tokenizer.tokenString(id).startsWith("\u2581")
-          ? " " + alone.stripLeading()
-          : alone;
+      return tokenizer.decode(new int[] {id}, false); // a text's first token, as the text starts
     }
     String before = tokenizer.decode(new int[] {prev}, false);
     String both = tokenizer.decode(new int[] {prev, id}, false);
