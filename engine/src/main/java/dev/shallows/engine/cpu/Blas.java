@@ -16,8 +16,11 @@ import org.bytedeco.openblas.global.openblas_full;
  */
 public final class Blas {
 
-  /** Weight bytes per block: large enough to amortize a call, small enough to balance threads. */
+  /** Weight bytes per sgemv block: large enough to amortize a call, small enough to balance. */
   private static final long BLOCK_BYTES = Long.getLong("shallows.cpu.blockKiB", 512) * 1024;
+
+  /** Weight bytes per sgemm block: larger, since each call packs the whole activation panel. */
+  private static final long GEMM_BLOCK_BYTES = 8L << 20;
 
   static {
     openblas_full.openblas_set_num_threads(1);
@@ -37,7 +40,8 @@ public final class Blas {
   public static void matmul(
       FloatPointer w, int n, int k, FloatPointer x, FloatPointer y, int rows) {
     long bytes = 4L * n * k;
-    int blocks = (int) Math.min(Math.max(1, bytes / BLOCK_BYTES), Math.max(1, n / 16));
+    long per = rows == 1 ? BLOCK_BYTES : GEMM_BLOCK_BYTES;
+    int blocks = (int) Math.min(Math.max(1, bytes / per), Math.max(1, n / 16));
     if (Parallel.THREADS > 1 && bytes >= 2 * 64 * 1024) {
       blocks = Math.max(blocks, Parallel.THREADS);
     }
@@ -45,13 +49,13 @@ public final class Blas {
       block(w, 0, n, k, x, y, n, rows);
       return;
     }
-    int per = ((n + blocks - 1) / blocks + 15) / 16 * 16; // rows per block, a multiple of 16
-    int count = (n + per - 1) / per;
+    int size = ((n + blocks - 1) / blocks + 15) / 16 * 16; // rows per block, a multiple of 16
+    int count = (n + size - 1) / size;
     Parallel.forEach(
         count,
         b -> {
-          int n0 = b * per;
-          block(w, n0, Math.min(n, n0 + per) - n0, k, x, y, n, rows);
+          int n0 = b * size;
+          block(w, n0, Math.min(n, n0 + size) - n0, k, x, y, n, rows);
         });
   }
 
