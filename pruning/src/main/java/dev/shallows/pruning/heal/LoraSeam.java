@@ -77,12 +77,7 @@ public final class LoraSeam implements LinearSeam, AutoCloseable {
     NDManager m = x.getManager();
     Nf4Djl q = nf4.get(name);
     NDArray w = q != null ? q.dequantize(m) : weight; // (out, in)
-    NDArray wt = w.transpose(); // (in, out): a view, kept in the step manager
-    wt.attach(m);
-    NDArray y = x.matMul(wt); // (..., out)
-    if (biasOrNull != null) {
-      y = y.add(biasOrNull);
-    }
+    NDArray y = LinearSeam.plain(name, x, w, biasOrNull); // (..., out)
     LoraAdapters.Pair p = adapters.get(name);
     if (p == null) {
       return y;

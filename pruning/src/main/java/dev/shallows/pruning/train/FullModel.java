@@ -3,6 +3,7 @@ package dev.shallows.pruning.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.shallows.engine.djl.DjlLlama;
+import dev.shallows.engine.djl.LinearSeam;
 import java.util.Map;
 
 /** Full-parameter training of a trainable {@link DjlLlama}: every weight is a parameter. */
@@ -19,7 +20,7 @@ public final class FullModel implements TrainableModel {
 
   @Override
   public NDArray logits(NDArray inputIds, NDManager step) {
-    return model.forward(inputIds, StepLocalSeam.INSTANCE); // (B, T, V)
+    return model.forward(inputIds, LinearSeam.PLAIN); // (B, T, V)
   }
 
   @Override

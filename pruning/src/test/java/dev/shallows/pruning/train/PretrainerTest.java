@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shallows.engine.LlamaWeights;
 import dev.shallows.engine.djl.ComputeSettings;
 import dev.shallows.engine.djl.DjlLlama;
+import dev.shallows.engine.djl.LinearSeam;
 import dev.shallows.engine.generate.Stories260K;
 import dev.shallows.pruning.Cancellation;
 import dev.shallows.store.Checkpoint;
@@ -82,7 +83,7 @@ class PretrainerTest {
     }
     try (DjlLlama llama = DjlLlama.frozen(w, ComputeSettings.cpu());
         NDManager m = parent.newSubManager()) {
-      NDArray logits = llama.forward(m.create(in, new Shape(1, in.length)), StepLocalSeam.INSTANCE);
+      NDArray logits = llama.forward(m.create(in, new Shape(1, in.length)), LinearSeam.PLAIN);
       return logits
           .logSoftmax(-1)
           .gather(m.create(out, new Shape(1, out.length, 1)), -1)
