@@ -67,6 +67,10 @@ public final class MultipleChoiceEval {
       if (longest <= maxTokens || k == 0) {
         if (longest > maxTokens) {
           int cut = longest - maxTokens;
+          if (cut > ctx.length - 2) {
+            throw new IllegalArgumentException(
+                item.id() + ": the answers alone exceed the " + maxTokens + "-token window");
+          }
           ctx = cutLeft(ctx, cut);
           for (int c = 0; c < full.length; c++) {
             full[c] = cutLeft(full[c], cut);
