@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
     description = {
       "Evaluates a model: mmlu, boolq and arc by the log-likelihood of each answer (MMLU's"
           + " original prompt format, k-shot from the dev split), loss = mean next-token loss /"
-          + " ln(vocab size) on held-out text. Reports n and a 95% interval (Wilson for accuracy).",
+          + " ln(vocab size) on held-out text. Reports n and a 95%% interval (Wilson for accuracy).",
       "With --compare DIR, evaluates a second model on the same items and reports the paired"
           + " difference and McNemar's test.",
       "Default --data: the model's own knowledge sets when it ships them (eval/mmlu,"
