@@ -1,5 +1,6 @@
 package dev.shallows.engine;
 
+import dev.shallows.engine.cpu.kernels.QuantizedCheckpoint;
 import dev.shallows.store.Checkpoint;
 import dev.shallows.store.LlamaConfig;
 import dev.shallows.store.Tensor;
@@ -28,7 +29,8 @@ public record LlamaWeights(
   }
 
   /** Loads every weight of a checkpoint (F32 zero-copy; F16/BF16 widened once, off-heap). */
-  public static LlamaWeights load(Checkpoint ckpt) {
+  public static LlamaWeights load(Checkpoint checkpoint) {
+    Checkpoint ckpt = QuantizedCheckpoint.wrap(checkpoint); // int8 / NF4 variants: dequantized
     LlamaConfig c = ckpt.config();
     int d = c.hiddenSize();
     int f = c.intermediateSize();
@@ -72,12 +74,14 @@ public record LlamaWeights(
     int prev = -1;
     for (int p : positions) {
       if (p <= prev || p >= layers.size()) {
-        throw new IllegalArgumentException("layer positions must be ascending and < " + layers.size());
+        throw new IllegalArgumentException(
+            "layer positions must be ascending and < " + layers.size());
       }
       kept.add(layers.get(p));
       prev = p;
     }
-    return new LlamaWeights(config.withNumHiddenLayers(kept.size()), embed, kept, finalNorm, lmHead);
+    return new LlamaWeights(
+        config.withNumHiddenLayers(kept.size()), embed, kept, finalNorm, lmHead);
   }
 
   /** Original (source-model) indices of the layers in this view. */

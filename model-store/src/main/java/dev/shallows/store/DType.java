@@ -4,7 +4,11 @@ package dev.shallows.store;
 public enum DType {
   F32("F32", 4),
   F16("F16", 2),
-  BF16("BF16", 2);
+  BF16("BF16", 2),
+  /** int8 codes of a quantized weight (see the engine's QuantizedCheckpoint). */
+  I8("I8", 1),
+  /** packed 4-bit codes of a quantized weight (see the engine's QuantizedCheckpoint). */
+  U8("U8", 1);
 
   private final String safetensorsName;
   private final int bytes;

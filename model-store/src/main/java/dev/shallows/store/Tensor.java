@@ -48,6 +48,9 @@ public record Tensor(String name, DType dtype, long[] shape, ByteBuffer data) {
     if (dtype == DType.F32) {
       return data.duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
     }
+    if (dtype.bytes() != 2) {
+      throw new IllegalStateException(name + ": " + dtype + " codes are not floats (quantized)");
+    }
     int n = Math.toIntExact(numel());
     ByteBuffer out = ByteBuffer.allocateDirect(n * 4).order(ByteOrder.nativeOrder());
     FloatBuffer f = out.asFloatBuffer();

@@ -5,6 +5,7 @@ import dev.shallows.engine.bench.DecodeBench.Backend;
 import dev.shallows.engine.bench.DecodeBench.Result;
 import dev.shallows.engine.bench.DecodeBench.Shape;
 import dev.shallows.engine.cpu.CpuDecoder;
+import dev.shallows.engine.cpu.kernels.WeightFormat;
 import dev.shallows.engine.djl.DjlDecoder;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -56,6 +57,22 @@ public final class BenchCommand implements Callable<Integer> {
       description = "where the random checkpoints go (kept for reuse; default: a temp dir)")
   Path dir;
 
+  @Option(
+      names = "--formats",
+      split = ",",
+      description =
+          "also run the CPU decoder with its weights in these formats (f32, bf16, int8, nf4),"
+              + " named cpu-FORMAT; with --prune-layers also on a pruned view, named FORMAT-pN")
+  List<String> formats = List.of();
+
+  @Option(
+      names = "--prune-layers",
+      defaultValue = "0",
+      description =
+          "layers to drop for the pruned variant of each --formats entry: the deepest ones"
+              + " before the last layer, as Gromov et al. (default: ${DEFAULT-VALUE}, none)")
+  int pruneLayers;
+
   @Option(names = "--prefill", defaultValue = "128", description = "prompt tokens for prefill")
   int prefill;
 
@@ -64,6 +81,20 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--batch", defaultValue = "8", description = "batch size of batched decode")
   int batch;
+
+  /** Layer positions kept when the pruneLayers deepest layers before the last are dropped. */
+  private int[] deepBlockRemoved(int layers) {
+    if (pruneLayers >= layers - 1) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--prune-layers must leave at least 2 of " + layers + " layers");
+    }
+    int[] keep = new int[layers - pruneLayers];
+    for (int i = 0; i < keep.length - 1; i++) {
+      keep[i] = i;
+    }
+    keep[keep.length - 1] = layers - 1;
+    return keep;
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -79,6 +110,19 @@ public final class BenchCommand implements Callable<Integer> {
                 throw new picocli.CommandLine.ParameterException(
                     spec.commandLine(), "unknown implementation '" + i + "' (djl, cpu)");
           });
+    }
+    for (String f : formats) {
+      WeightFormat format = WeightFormat.parse(f);
+      backends.add(new Backend("cpu-" + format.id(), w -> new CpuDecoder(w, format)));
+    }
+    if (pruneLayers > 0) {
+      for (String f : formats) {
+        WeightFormat format = WeightFormat.parse(f);
+        backends.add(
+            new Backend(
+                format.id() + "-p" + pruneLayers,
+                w -> new CpuDecoder(w.keep(deepBlockRemoved(w.layers().size())), format)));
+      }
     }
     List<Result> results = new ArrayList<>();
     for (String s : shapes) {

@@ -15,15 +15,16 @@ import picocli.CommandLine.Command;
     subcommands = {
       CommandLine.HelpCommand.class,
       GenerateCommand.class,
+      WorldCommand.class,
       AnalyzeCommand.class,
       PruneCommand.class,
       EvalCommand.class,
       SweepCommand.class,
       ImportLlama2cCommand.class,
-      WorldCommand.class,
       BenchCommand.class,
       HealCommand.class,
-      PretrainCommand.class
+      PretrainCommand.class,
+      QuantizeCommand.class
     })
 public final class ShallowsCli implements Runnable {
 

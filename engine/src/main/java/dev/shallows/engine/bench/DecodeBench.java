@@ -5,6 +5,7 @@ import dev.shallows.engine.LayerWeights;
 import dev.shallows.engine.LlamaWeights;
 import dev.shallows.engine.Matrix;
 import dev.shallows.engine.SequenceState;
+import dev.shallows.engine.cpu.CpuDecoder;
 import dev.shallows.store.Checkpoint;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
@@ -165,7 +166,11 @@ public final class DecodeBench {
     } finally {
       batch.forEach(SequenceState::close);
     }
-    return new Result(shape, name, prefill, decode1, decodeB, decodeBytes(w));
+    long bytes =
+        dec instanceof CpuDecoder cpu
+            ? cpu.linearWeightBytes() + 4L * w.embed().cols() // as kept; pruned views are smaller
+            : decodeBytes(w);
+    return new Result(shape, name, prefill, decode1, decodeB, bytes);
   }
 
   /** Weight bytes one decode step streams: every linear layer, the LM head, one embedding row. */
@@ -193,9 +198,10 @@ public final class DecodeBench {
     sb.append(
         String.format(
             Locale.ROOT,
-            "%-10s %-5s %9s %9s %9s %7s %9s %8s %8s %8s %8s%n",
+            "%-10s %-9s %8s %9s %9s %9s %7s %9s %8s %8s %8s %8s%n",
             "shape",
             "impl",
+            "wts MB",
             "prefill/s",
             "dec b1/s",
             "dec b8/s",
@@ -211,9 +217,10 @@ public final class DecodeBench {
       sb.append(
           String.format(
               Locale.ROOT,
-              "%-10s %-5s %9.1f %9.2f %9.2f %7.2f %9.2f %8.2f %8.2f %8.2f %8.2f%n",
+              "%-10s %-9s %8.0f %9.1f %9.2f %9.2f %7.2f %9.2f %8.2f %8.2f %8.2f %8.2f%n",
               r.shape().name(),
               r.backend(),
+              r.bytes() / 1e6,
               r.prefill(),
               r.decode1(),
               r.decode8(),

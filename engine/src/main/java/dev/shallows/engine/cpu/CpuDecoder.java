@@ -4,6 +4,7 @@ import dev.shallows.engine.Decoder;
 import dev.shallows.engine.LlamaWeights;
 import dev.shallows.engine.Rope;
 import dev.shallows.engine.SequenceState;
+import dev.shallows.engine.cpu.kernels.WeightFormat;
 import dev.shallows.store.LlamaConfig;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -35,10 +36,16 @@ public final class CpuDecoder implements Decoder {
   private final int f;
   private final int hd;
 
+  /** A decoder keeping its weights in the format {@link WeightFormat#resolve} picks. */
   public CpuDecoder(LlamaWeights weights) {
+    this(weights, WeightFormat.resolve(weights.config()));
+  }
+
+  /** A decoder whose linear weights are repacked into {@code format} once, here. */
+  public CpuDecoder(LlamaWeights weights, WeightFormat format) {
     this.weights = weights;
     this.c = weights.config();
-    this.w = new CpuWeights(weights);
+    this.w = new CpuWeights(weights, format);
     this.rope = Rope.of(c);
     this.fixedInvFreq = rope.lengthDependent() ? null : rope.invFreq(1);
     this.attention = new Attention(c.numAttentionHeads(), c.numKeyValueHeads(), c.headDim());
@@ -48,6 +55,16 @@ public final class CpuDecoder implements Decoder {
     this.f = c.intermediateSize();
     this.hd = c.headDim();
     this.s = new Scratch(c, CHUNK);
+  }
+
+  /** The format the linear weights are kept in. */
+  public WeightFormat weightFormat() {
+    return w.format;
+  }
+
+  /** Bytes of the linear weights (7 per layer + LM head) as this decoder keeps them. */
+  public long linearWeightBytes() {
+    return w.linearBytes();
   }
 
   @Override

@@ -3,6 +3,8 @@ package dev.shallows.engine.cpu;
 import dev.shallows.engine.LayerWeights;
 import dev.shallows.engine.LlamaWeights;
 import dev.shallows.engine.Matrix;
+import dev.shallows.engine.cpu.kernels.PackedMatrix;
+import dev.shallows.engine.cpu.kernels.WeightFormat;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -19,7 +21,7 @@ final class CpuWeights {
    * One (rows, cols) weight seen two ways over the same mapped bytes: a JavaCPP pointer for
    * OpenBLAS and a little-endian ByteBuffer for Vector API kernels (null if over 2 GiB).
    */
-  record Weight(FloatPointer pointer, ByteBuffer bytes, int rows, int cols) {}
+  record Weight(FloatPointer pointer, ByteBuffer bytes, int rows, int cols, PackedMatrix packed) {}
 
   /** One layer: the seven linear maps, norms and optional QKV biases on the heap. */
   record Layer(
@@ -41,7 +43,15 @@ final class CpuWeights {
   final float[] finalNorm; // (D)
   final Weight lmHead; // (V, D)
 
+  final WeightFormat format;
+
   CpuWeights(LlamaWeights w) {
+    this(w, WeightFormat.F32);
+  }
+
+  /** Linear weights repacked into {@code format} (F32: the mapping as is). */
+  CpuWeights(LlamaWeights w, WeightFormat format) {
+    this.format = format;
     this.embed = w.embed().data();
     List<LayerWeights> ls = w.layers();
     this.layers = new Layer[ls.size()];
@@ -50,20 +60,42 @@ final class CpuWeights {
       layers[i] =
           new Layer(
               vector(l.inputNorm()),
-              pointer(l.wq()),
-              pointer(l.wk()),
-              pointer(l.wv()),
-              pointer(l.wo()),
+              weight(l.wq(), format),
+              weight(l.wk(), format),
+              weight(l.wv(), format),
+              weight(l.wo(), format),
               vector(l.bq()),
               vector(l.bk()),
               vector(l.bv()),
               vector(l.postNorm()),
-              pointer(l.gate()),
-              pointer(l.up()),
-              pointer(l.down()));
+              weight(l.gate(), format),
+              weight(l.up(), format),
+              weight(l.down(), format));
     }
     this.finalNorm = vector(w.finalNorm());
-    this.lmHead = pointer(w.lmHead());
+    this.lmHead = weight(w.lmHead(), format);
+  }
+
+  /** Bytes of every linear weight as kept (packed, or 4 per F32 weight). */
+  long linearBytes() {
+    long total = bytes(lmHead);
+    for (Layer l : layers) {
+      for (Weight x : List.of(l.wq(), l.wk(), l.wv(), l.wo(), l.gate(), l.up(), l.down())) {
+        total += bytes(x);
+      }
+    }
+    return total;
+  }
+
+  private static long bytes(Weight x) {
+    return x.packed() != null ? x.packed().bytes() : 4L * x.rows() * x.cols();
+  }
+
+  /** The F32 views of a matrix plus, unless {@code format} is F32, its packed form. */
+  static Weight weight(Matrix m, WeightFormat format) {
+    Weight f = pointer(m);
+    PackedMatrix p = PackedMatrix.pack(m, format);
+    return p == null ? f : new Weight(f.pointer(), f.bytes(), f.rows(), f.cols(), p);
   }
 
   /** Wraps a matrix's direct buffer: the pointer's address is the buffer's (zero copy). */
@@ -80,7 +112,7 @@ final class CpuWeights {
         throw new IllegalStateException(m.name() + ": byte view has " + b.remaining() + " bytes");
       }
     }
-    return new Weight(p, b, m.rows(), m.cols());
+    return new Weight(p, b, m.rows(), m.cols(), null);
   }
 
   private static float[] vector(Matrix m) {

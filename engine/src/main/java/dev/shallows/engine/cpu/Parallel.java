@@ -14,15 +14,15 @@ import java.util.concurrent.locks.LockSupport;
  * runs alone for the next 2000 jobs, then tries again. When the helper is busy with another
  * caller's job, the caller runs its blocks alone.
  */
-final class Parallel {
+public final class Parallel {
 
   /** One block of work. */
-  interface Body {
+  public interface Body {
     void run(int block);
   }
 
   /** Total threads (caller + helpers): {@code shallows.cpu.threads}, default 2. */
-  static final int THREADS = Integer.getInteger("shallows.cpu.threads", 2);
+  public static final int THREADS = Integer.getInteger("shallows.cpu.threads", 2);
 
   private static final long SPIN_NANOS = Long.getLong("shallows.cpu.spinMicros", 200) * 1000;
   private static final int STALLS = 16;
@@ -32,7 +32,7 @@ final class Parallel {
   private Parallel() {}
 
   /** Runs body(0..n-1), spread over the caller and the helper; rethrows the first failure. */
-  static void forEach(int n, Body body) {
+  public static void forEach(int n, Body body) {
     if (n == 1 || HELPER == null || !HELPER.busy.compareAndSet(false, true)) {
       inline(n, body);
       return;

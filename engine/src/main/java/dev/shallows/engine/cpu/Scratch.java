@@ -86,6 +86,10 @@ final class Scratch implements AutoCloseable {
   void matmul(CpuWeights.Weight w, int rows, FloatPointer nOut, float[] dst) {
     int n = w.rows();
     int k = w.cols();
+    if (w.packed() != null) {
+      w.packed().matmul(inSrc, rows, dst); // narrow weights: Vector API kernels
+      return;
+    }
     if (rows > 1 && rows <= SKINNY_MAX_ROWS && w.bytes() != null) {
       SkinnyGemm.matmul(w.bytes(), n, k, inSrc, rows, dst);
       return;

@@ -1,0 +1,199 @@
+package dev.shallows.engine.cpu.kernels;
+
+import dev.shallows.engine.Matrix;
+import dev.shallows.engine.cpu.Parallel;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * A linear weight W (N, K) repacked once, at load time, into a narrow kernel layout of 4-row tiles
+ * (each tile one sequential stream of bytes), with y (R, N) = x (R, K) · Wᵀ computed by the Java
+ * Vector API. One activation row runs a fused decode-and-FMA kernel per tile (8 accumulators);
+ * several rows decode each tile once into an F32 scratch (L1/L2) and multiply it into the rows two
+ * at a time. Tiles are split between the caller and the spinning helper by {@link Parallel}.
+ *
+ * <p>Kernels use 256-bit vectors (8 floats: AVX2, the widest this host has). Activations are first
+ * copied into the format's column order ({@link #order}), zero-padded to {@link #kPad}.
+ */
+public abstract class PackedMatrix {
+
+  static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
+  static final int TILE = 4;
+  private static final int TILES_PER_JOB = Integer.getInteger("shallows.kernels.tilesPerJob", 16);
+  private static final ThreadLocal<float[][]> BUFFERS =
+      ThreadLocal.withInitial(() -> new float[2][]);
+
+  final String name;
+  final int rows;
+  final int cols;
+  final int kPad;
+  final int tiles;
+
+  PackedMatrix(String name, int rows, int cols, int colMultiple) {
+    this.name = name;
+    this.rows = rows;
+    this.cols = cols;
+    this.kPad = (cols + colMultiple - 1) / colMultiple * colMultiple;
+    this.tiles = (rows + TILE - 1) / TILE;
+  }
+
+  /** Repacks an F32 matrix into {@code format} (F32 itself is not packed: returns null). */
+  public static PackedMatrix pack(Matrix m, WeightFormat format) {
+    return switch (format) {
+      case F32 -> null;
+      case BF16 -> Bf16Matrix.pack(m);
+      case INT8 -> Int8Matrix.pack(m);
+      case NF4 -> Nf4Kernel.pack(m);
+    };
+  }
+
+  public abstract WeightFormat format();
+
+  /** Bytes this weight occupies in its packed form (codes and scales). */
+  public abstract long bytes();
+
+  /** W[r, c] as the kernels see it (scalar decode of the packed layout; for tests). */
+  public abstract float value(int r, int c);
+
+  /** Copies x[xOff .. xOff+K) into dst[dOff .. dOff+kPad) in kernel column order, zero-padded. */
+  abstract void order(float[] x, int xOff, float[] dst, int dOff);
+
+  /** y[i] = W[i] · x for the rows i of tile t (one activation row, xo in kernel order). */
+  abstract void dot(int t, float[] xo, float[] y);
+
+  /** Tile t decoded to F32 in kernel column order: dst (4, kPad), scales applied. */
+  abstract void decode(int t, float[] dst);
+
+  public int rows() {
+    return rows;
+  }
+
+  public int cols() {
+    return cols;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** y (m, N) = x (m, K) · Wᵀ; x and y are row-major heap arrays starting at 0. */
+  public final void matmul(float[] x, int m, float[] y) {
+    float[][] bufs = BUFFERS.get();
+    if (bufs[0] == null || bufs[0].length < m * kPad) {
+      bufs[0] = new float[Math.max(m, 8) * kPad];
+    }
+    float[] xo = bufs[0];
+    for (int r = 0; r < m; r++) {
+      order(x, r * cols, xo, r * kPad);
+    }
+    int jobs = (tiles + TILES_PER_JOB - 1) / TILES_PER_JOB;
+    Parallel.forEach(
+        jobs,
+        j -> {
+          int t1 = Math.min(tiles, (j + 1) * TILES_PER_JOB);
+          if (m == 1) {
+            for (int t = j * TILES_PER_JOB; t < t1; t++) {
+              dot(t, xo, y);
+            }
+          } else {
+            float[] d = scratch();
+            for (int t = j * TILES_PER_JOB; t < t1; t++) {
+              decode(t, d);
+              multiply(d, t, xo, m, y);
+            }
+          }
+        });
+  }
+
+  private float[] scratch() {
+    float[][] bufs = BUFFERS.get();
+    if (bufs[1] == null || bufs[1].length < TILE * kPad) {
+      bufs[1] = new float[TILE * kPad];
+    }
+    return bufs[1];
+  }
+
+  /** y[a, 4t+i] = d[i] · xo[a] for every activation row a: 4 rows x 2 activations per pass. */
+  private void multiply(float[] d, int t, float[] xo, int m, float[] y) {
+    int k = kPad;
+    for (int a = 0; a < m; a += 2) {
+      int b = Math.min(a + 1, m - 1); // an odd last row pairs with itself
+      FloatVector a0 = FloatVector.zero(F);
+      FloatVector a1 = a0;
+      FloatVector a2 = a0;
+      FloatVector a3 = a0;
+      FloatVector b0 = a0;
+      FloatVector b1 = a0;
+      FloatVector b2 = a0;
+      FloatVector b3 = a0;
+      int xa = a * k;
+      int xb = b * k;
+      for (int c = 0; c < k; c += 8) {
+        FloatVector u = FloatVector.fromArray(F, xo, xa + c);
+        FloatVector v = FloatVector.fromArray(F, xo, xb + c);
+        FloatVector w = FloatVector.fromArray(F, d, c);
+        a0 = w.fma(u, a0);
+        b0 = w.fma(v, b0);
+        w = FloatVector.fromArray(F, d, k + c);
+        a1 = w.fma(u, a1);
+        b1 = w.fma(v, b1);
+        w = FloatVector.fromArray(F, d, 2 * k + c);
+        a2 = w.fma(u, a2);
+        b2 = w.fma(v, b2);
+        w = FloatVector.fromArray(F, d, 3 * k + c);
+        a3 = w.fma(u, a3);
+        b3 = w.fma(v, b3);
+      }
+      int i = TILE * t;
+      int n = rows;
+      put(y, a * n, i, n, a0, a1, a2, a3);
+      if (b != a) {
+        put(y, b * n, i, n, b0, b1, b2, b3);
+      }
+    }
+  }
+
+  /** Writes the lane sums of four accumulators to y[off + i .. off + i + 3] (rows < n only). */
+  static void put(
+      float[] y,
+      int off,
+      int i,
+      int n,
+      FloatVector s0,
+      FloatVector s1,
+      FloatVector s2,
+      FloatVector s3) {
+    y[off + i] = s0.reduceLanes(VectorOperators.ADD);
+    if (i + 1 < n) {
+      y[off + i + 1] = s1.reduceLanes(VectorOperators.ADD);
+    }
+    if (i + 2 < n) {
+      y[off + i + 2] = s2.reduceLanes(VectorOperators.ADD);
+    }
+    if (i + 3 < n) {
+      y[off + i + 3] = s3.reduceLanes(VectorOperators.ADD);
+    }
+  }
+
+  /** Row r of m as F32 (a copy; rows past the matrix are zeros). */
+  static float[] row(Matrix m, int r) {
+    float[] a = new float[m.cols()];
+    if (r < m.rows()) {
+      m.data().get(m.data().position() + r * m.cols(), a, 0, m.cols());
+    }
+    return a;
+  }
+
+  /** Runs pack(t) for every tile, spread over the CPU threads. */
+  static void packTiles(int tiles, Parallel.Body pack) {
+    int per = 64;
+    Parallel.forEach(
+        (tiles + per - 1) / per,
+        j -> {
+          for (int t = j * per; t < Math.min(tiles, (j + 1) * per); t++) {
+            pack.run(t);
+          }
+        });
+  }
+}
