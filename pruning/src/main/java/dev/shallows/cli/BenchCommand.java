@@ -82,6 +82,12 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--batch", defaultValue = "8", description = "batch size of batched decode")
   int batch;
 
+  @Option(
+      names = "--batch-prompt",
+      defaultValue = "32",
+      description = "prompt tokens of each batched sequence (default: ${DEFAULT-VALUE})")
+  int batchPrompt;
+
   /** Layer positions kept when the pruneLayers deepest layers before the last are dropped. */
   private int[] deepBlockRemoved(int layers) {
     if (pruneLayers >= layers - 1) {
@@ -102,6 +108,9 @@ public final class BenchCommand implements Callable<Integer> {
     Path work = dir != null ? dir : Files.createTempDirectory("shallows-bench");
     List<Backend> backends = new ArrayList<>();
     for (String i : impls) {
+      if (i.isBlank()) {
+        continue; // --impls '' : only the --formats backends
+      }
       backends.add(
           switch (i.trim()) {
             case "cpu" -> new Backend("cpu", CpuDecoder::new);
@@ -136,7 +145,8 @@ public final class BenchCommand implements Callable<Integer> {
           };
       int n = shape == DecodeBench.SMALL ? 4 * steps : steps;
       DecodeBench bench =
-          new DecodeBench(work, new DecodeBench.Settings(prefill, n, batch, 32), System.err);
+          new DecodeBench(
+              work, new DecodeBench.Settings(prefill, n, batch, batchPrompt), System.err);
       results.addAll(bench.run(shape, backends));
       bench.measureBandwidth();
       out.print(bench.table(results.subList(results.size() - backends.size(), results.size())));
