@@ -100,6 +100,14 @@ public final class PretrainCommand implements Callable<Integer> {
           "take at most N tokens from each --data path, 0 = all (default ${DEFAULT-VALUE})")
   long maxTokensPerSource;
 
+  @Option(
+      names = "--init-from",
+      paramLabel = "DIR",
+      description =
+          "start from this model's weights instead of a random init (a second training stage;"
+              + " the shape options must match it)")
+  Path initFrom;
+
   @Override
   public Integer call() {
     PrintWriter o = spec.commandLine().getOut();
@@ -116,7 +124,8 @@ public final class PretrainCommand implements Callable<Integer> {
             tc,
             training.resume,
             maxTokensPerSource,
-            ComputeSettings.resolve());
+            ComputeSettings.resolve(),
+            initFrom);
     o.printf(
         Locale.ROOT,
         "pretraining %d layers x %d hidden (%d heads, %d kv): %d steps x %d x %d tokens, lr %.2e%n",

@@ -11,6 +11,7 @@ import dev.shallows.engine.djl.DjlLlama;
 import dev.shallows.pruning.Cancellation;
 import dev.shallows.pruning.data.TextDocuments;
 import dev.shallows.store.AtomicDirectory;
+import dev.shallows.store.Checkpoint;
 import dev.shallows.store.LlamaConfig;
 import dev.shallows.store.SafetensorsWriter;
 import dev.shallows.store.TextTokenizer;
@@ -52,6 +53,8 @@ public final class Pretrainer {
    * @param resume continue from the checkpoint directory if it holds a checkpoint
    * @param maxTokensPerSource cap on tokens taken from each --data source (<= 0: all)
    * @param compute where the forward pass runs
+   * @param initFrom a model directory whose weights start the run instead of a random init (a
+   *     second training stage); its config must match the shape, or null
    */
   public record Options(
       int layers,
@@ -64,7 +67,8 @@ public final class Pretrainer {
       TrainerConfig trainer,
       boolean resume,
       long maxTokensPerSource,
-      ComputeSettings compute) {}
+      ComputeSettings compute,
+      Path initFrom) {}
 
   /** The outcome; {@code output} is null when cancelled (the checkpoint stays for resume). */
   public record Result(TrainingResult training, Path output, LlamaConfig config, long parameters) {}
@@ -111,8 +115,13 @@ public final class Pretrainer {
       TokenWindows windows =
           TokenWindows.encodeSources(
               sources, t -> tok.encode(t, true), tc.seqLen(), o.maxTokensPerSource(), tc.seed());
-      LlamaWeights init = RandomInit.weights(config, tc.seed());
-      try (DjlLlama llama = DjlLlama.trainable(init, o.compute())) {
+      Checkpoint initCkpt = o.initFrom() == null ? null : Checkpoint.open(o.initFrom());
+      LlamaWeights init =
+          initCkpt == null
+              ? RandomInit.weights(config, tc.seed())
+              : initialWeights(initCkpt, config);
+      try (initCkpt;
+          DjlLlama llama = DjlLlama.trainable(init, o.compute())) {
         long params = llama.parameters().values().stream().mapToLong(a -> a.size()).sum();
         TrainingResult r =
             new Trainer(tc, root)
@@ -162,6 +171,22 @@ public final class Pretrainer {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The weights of an earlier stage, checked to have exactly the requested shape. */
+  private static LlamaWeights initialWeights(Checkpoint ckpt, LlamaConfig config) {
+    LlamaConfig c = ckpt.config();
+    if (c.numHiddenLayers() != config.numHiddenLayers()
+        || c.hiddenSize() != config.hiddenSize()
+        || c.intermediateSize() != config.intermediateSize()
+        || c.numAttentionHeads() != config.numAttentionHeads()
+        || c.numKeyValueHeads() != config.numKeyValueHeads()
+        || c.vocabSize() != config.vocabSize()
+        || c.tieWordEmbeddings() != config.tieWordEmbeddings()) {
+      throw new IllegalArgumentException(
+          "--init-from " + ckpt.directory() + " has a different shape than the requested model");
+    }
+    return LlamaWeights.load(ckpt);
   }
 
   private static void copyTokenizer(Path from, Path to) throws IOException {

@@ -38,7 +38,8 @@ class PretrainerTest {
     TrainerConfig tc =
         new TrainerConfig(40, 8, 32, 5e-3, 5e-4, 4, 0.01, 1.0, 3, tmp.resolve("ckpt"), 20);
     Pretrainer.Options o =
-        new Pretrainer.Options(2, 32, 64, 4, 2, 64, true, tc, false, 60_000, ComputeSettings.cpu());
+        new Pretrainer.Options(
+            2, 32, 64, 4, 2, 64, true, tc, false, 60_000, ComputeSettings.cpu(), null);
     Path out = tmp.resolve("tiny");
     Pretrainer.Result r =
         Pretrainer.pretrain(
