@@ -4,20 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.shallows.pruning.surgery.WeightsHash;
 import dev.shallows.store.AtomicDirectory;
 import dev.shallows.store.Checkpoint;
+import dev.shallows.store.ModelFiles;
 import dev.shallows.store.SafetensorsWriter;
 import dev.shallows.store.Tensor;
 import dev.shallows.store.VariantManifest;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 
 /**
  * Writes the healed variant: the source checkpoint with the merged projections replaced (F32),
@@ -52,7 +48,7 @@ public final class HealedVariantWriter {
       }
       SafetensorsWriter.write(dir.path().resolve("model.safetensors"), tensors);
       src.config().write(dir.path());
-      copySideFiles(sourceDir, dir.path());
+      ModelFiles.copySideFiles(sourceDir, dir.path());
       VariantManifest manifest =
           manifest(sourceDir, src.config().numHiddenLayers()).withHealing(healing);
       manifest.write(dir.path());
@@ -80,24 +76,5 @@ public final class HealedVariantWriter {
         null,
         Instant.now().toString(),
         null);
-  }
-
-  /** Copies tokenizer and other side files; weights, config and manifest are rewritten. */
-  private static void copySideFiles(Path from, Path to) {
-    try (Stream<Path> files = Files.list(from)) {
-      for (Path f : files.filter(Files::isRegularFile).toList()) {
-        String n = f.getFileName().toString();
-        boolean rewritten =
-            n.endsWith(".safetensors")
-                || n.equals("model.safetensors.index.json")
-                || n.equals("config.json")
-                || n.equals(VariantManifest.FILE_NAME);
-        if (!rewritten) {
-          Files.copy(f, to.resolve(n), StandardCopyOption.COPY_ATTRIBUTES);
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot copy side files from " + from, e);
-    }
   }
 }

@@ -6,14 +6,11 @@ import dev.shallows.pruning.analysis.DistanceTable;
 import dev.shallows.pruning.analysis.PruningPlan;
 import dev.shallows.store.AtomicDirectory;
 import dev.shallows.store.Checkpoint;
+import dev.shallows.store.ModelFiles;
 import dev.shallows.store.SafetensorsWriter;
 import dev.shallows.store.Tensor;
 import dev.shallows.store.VariantManifest;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Model surgery: writes a pruned variant of an HF checkpoint directory as a new, valid HF
@@ -90,7 +86,7 @@ public final class VariantWriter {
       progress.progress("write", 1, 3);
       cancel.check();
       src.config().withNumHiddenLayers(kept.length).write(tmp);
-      copySideFiles(sourceDir, tmp);
+      ModelFiles.copySideFiles(sourceDir, tmp);
       progress.progress("write", 2, 3);
       cancel.check();
       manifest.write(tmp);
@@ -123,24 +119,5 @@ public final class VariantWriter {
         calibration,
         Instant.now().toString(),
         null);
-  }
-
-  /** Copies tokenizer and other side files; weights, config and a parent manifest are rewritten. */
-  private static void copySideFiles(Path from, Path to) {
-    try (Stream<Path> files = Files.list(from)) {
-      for (Path f : files.filter(Files::isRegularFile).toList()) {
-        String n = f.getFileName().toString();
-        boolean rewritten =
-            n.endsWith(".safetensors")
-                || n.equals("model.safetensors.index.json")
-                || n.equals("config.json")
-                || n.equals(VariantManifest.FILE_NAME);
-        if (!rewritten) {
-          Files.copy(f, to.resolve(n), StandardCopyOption.COPY_ATTRIBUTES);
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot copy side files from " + from, e);
-    }
   }
 }

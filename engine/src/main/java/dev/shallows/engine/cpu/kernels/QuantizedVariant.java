@@ -6,6 +6,7 @@ import dev.shallows.store.AtomicDirectory;
 import dev.shallows.store.Checkpoint;
 import dev.shallows.store.DType;
 import dev.shallows.store.LlamaConfig;
+import dev.shallows.store.ModelFiles;
 import dev.shallows.store.SafetensorsWriter;
 import dev.shallows.store.Tensor;
 import dev.shallows.store.VariantManifest;
@@ -20,7 +21,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 
 /**
  * Writes a model variant with narrowed weights (atomically, via {@link AtomicDirectory}): BF16
@@ -66,7 +66,7 @@ public final class QuantizedVariant {
       q.put("source_model", source.toAbsolutePath().normalize().toString());
       q.put("created_at", Instant.now().toString());
       LlamaConfig.fromJson(raw).write(out.path());
-      copyOthers(source, out.path());
+      ModelFiles.copySideFiles(source, out.path());
       VariantManifest m =
           VariantManifest.exists(source)
               ? VariantManifest.read(source)
@@ -117,19 +117,5 @@ public final class QuantizedVariant {
       b.putShort(2 * i, Tensor.floatToBf16(f.get(f.position() + i)));
     }
     return new Tensor(t.name(), DType.BF16, t.shape(), b);
-  }
-
-  /** Copies the source's other files (tokenizer, generation config...) into the variant. */
-  private static void copyOthers(Path source, Path dest) throws IOException {
-    try (Stream<Path> s = Files.list(source)) {
-      for (Path p : s.toList()) {
-        String n = p.getFileName().toString();
-        boolean weights = n.endsWith(".safetensors") || n.equals("model.safetensors.index.json");
-        boolean own = n.equals("config.json") || n.equals(VariantManifest.FILE_NAME);
-        if (Files.isRegularFile(p) && !weights && !own) {
-          Files.copy(p, dest.resolve(n));
-        }
-      }
-    }
   }
 }
