@@ -1,15 +1,14 @@
 package dev.shallows.engine;
 
-import dev.shallows.engine.cpu.kernels.QuantizedCheckpoint;
 import dev.shallows.store.Checkpoint;
 import dev.shallows.store.LlamaConfig;
-import dev.shallows.store.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * All weights of a Llama-family model as F32 matrices, loaded once and shared read-only by every
- * runtime and variant. A pruned variant is {@link #keep(int[])}: the same matrices, fewer layers.
+ * All weights of a Llama-family model as (F32-readable) matrices, loaded once and shared read-only
+ * by every runtime and variant. A pruned variant is {@link #keep(int[])}: the same matrices, fewer
+ * layers.
  *
  * @param config the config of this view (num_hidden_layers = layers.size())
  * @param embed model.embed_tokens (V, D)
@@ -28,9 +27,11 @@ public record LlamaWeights(
     }
   }
 
-  /** Loads every weight of a checkpoint (F32 zero-copy; F16/BF16 widened once, off-heap). */
-  public static LlamaWeights load(Checkpoint checkpoint) {
-    Checkpoint ckpt = QuantizedCheckpoint.wrap(checkpoint); // int8 / NF4 variants: dequantized
+  /**
+   * Loads every weight of a checkpoint: F32 zero-copy; F16/BF16 and int8/NF4 codes decoded to F32
+   * off-heap on first use of {@link Matrix#data()} (narrow-weight kernels repack them by rows).
+   */
+  public static LlamaWeights load(Checkpoint ckpt) {
     LlamaConfig c = ckpt.config();
     int d = c.hiddenSize();
     int f = c.intermediateSize();
@@ -90,11 +91,6 @@ public record LlamaWeights(
   }
 
   private static Matrix matrix(Checkpoint ckpt, String name, int rows, int cols) {
-    Tensor t = ckpt.tensor(name);
-    if (t.numel() != (long) rows * cols) {
-      throw new IllegalArgumentException(
-          name + " has " + t.numel() + " elements, expected " + rows + "x" + cols);
-    }
-    return new Matrix(name, t.toF32(), rows, cols);
+    return StoredMatrices.of(ckpt, name, rows, cols);
   }
 }

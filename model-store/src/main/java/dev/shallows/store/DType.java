@@ -5,9 +5,9 @@ public enum DType {
   F32("F32", 4),
   F16("F16", 2),
   BF16("BF16", 2),
-  /** int8 codes of a quantized weight (see the engine's QuantizedCheckpoint). */
+  /** int8 codes of a quantized weight (see the engine's QuantizedLayout). */
   I8("I8", 1),
-  /** packed 4-bit codes of a quantized weight (see the engine's QuantizedCheckpoint). */
+  /** packed 4-bit codes of a quantized weight (see the engine's QuantizedLayout). */
   U8("U8", 1);
 
   private final String safetensorsName;

@@ -18,8 +18,9 @@ import org.bytedeco.javacpp.FloatPointer;
 final class CpuWeights {
 
   /**
-   * One (rows, cols) weight seen two ways over the same mapped bytes: a JavaCPP pointer for
-   * OpenBLAS and a little-endian ByteBuffer for Vector API kernels (null if over 2 GiB).
+   * One (rows, cols) weight: either seen two ways over the same F32 bytes (a JavaCPP pointer for
+   * OpenBLAS and a little-endian ByteBuffer for Vector API kernels, null if over 2 GiB), or packed
+   * into a narrow format (pointer and bytes null).
    */
   record Weight(FloatPointer pointer, ByteBuffer bytes, int rows, int cols, PackedMatrix packed) {}
 
@@ -91,11 +92,13 @@ final class CpuWeights {
     return x.packed() != null ? x.packed().bytes() : 4L * x.rows() * x.cols();
   }
 
-  /** The F32 views of a matrix plus, unless {@code format} is F32, its packed form. */
+  /**
+   * The F32 views of a matrix, or, unless {@code format} is F32, only its packed form (a matrix
+   * stored narrow is then never decoded to F32).
+   */
   static Weight weight(Matrix m, WeightFormat format) {
-    Weight f = pointer(m);
     PackedMatrix p = PackedMatrix.pack(m, format);
-    return p == null ? f : new Weight(f.pointer(), f.bytes(), f.rows(), f.cols(), p);
+    return p == null ? pointer(m) : new Weight(null, null, m.rows(), m.cols(), p);
   }
 
   /** Wraps a matrix's direct buffer: the pointer's address is the buffer's (zero copy). */

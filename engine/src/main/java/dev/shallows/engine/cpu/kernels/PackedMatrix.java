@@ -180,7 +180,7 @@ public abstract class PackedMatrix {
   static float[] row(Matrix m, int r) {
     float[] a = new float[m.cols()];
     if (r < m.rows()) {
-      m.data().get(m.data().position() + r * m.cols(), a, 0, m.cols());
+      m.row(r, a);
     }
     return a;
   }

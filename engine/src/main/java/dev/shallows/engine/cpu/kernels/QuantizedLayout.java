@@ -1,5 +1,6 @@
 package dev.shallows.engine.cpu.kernels;
 
+import dev.shallows.engine.Matrix;
 import dev.shallows.engine.quant.Nf4;
 import dev.shallows.engine.quant.Nf4Matrix;
 import dev.shallows.store.DType;
@@ -11,9 +12,10 @@ import java.util.List;
 
 /**
  * The on-disk layout of quantized linear weights in a safetensors checkpoint (written by {@code
- * shallows quantize}, read by {@link QuantizedCheckpoint}); config.json carries {@code
- * "quantization": {"format": "int8"|"nf4", ...}}. Only the linear weights ({@code *_proj.weight},
- * {@code lm_head.weight}) are quantized; every other tensor is stored as in the source.
+ * shallows quantize}, read by {@link dev.shallows.engine.StoredMatrices}); config.json carries
+ * {@code "quantization": {"format": "int8"|"nf4", ...}}. Only the linear weights ({@code
+ * *_proj.weight}, {@code lm_head.weight}) are quantized; every other tensor is stored as in the
+ * source.
  *
  * <ul>
  *   <li>int8: {@code NAME} I8 (rows, cols), symmetric codes in [-127, 127]; {@code NAME_scale} F32
@@ -90,29 +92,48 @@ public final class QuantizedLayout {
     }
   }
 
-  /** Dequantizes stored codes (I8 or U8 tensor) with their scales into a direct F32 buffer. */
-  public static Tensor decode(Tensor codes, Tensor scales) {
-    int rows = Math.toIntExact(codes.shape()[0]);
+  /**
+   * Stored codes (I8 or U8 tensor) with their scales as a lazily decoded matrix source: rows are
+   * dequantized one at a time for repacking; the whole F32 form only when asked for.
+   */
+  public static Matrix.Source source(Tensor codes, Tensor scales) {
     boolean nf4 = codes.dtype() == DType.U8;
+    int rows = Math.toIntExact(codes.shape()[0]);
     int cols = Math.toIntExact(codes.shape()[1] * (nf4 ? 2 : 1));
     ByteBuffer in = codes.data();
-    FloatBuffer s = scales.toF32();
-    ByteBuffer out = ByteBuffer.allocateDirect(Math.multiplyExact(4 * rows, cols));
-    out.order(ByteOrder.LITTLE_ENDIAN);
+    float[] s = scales.toFloatArray(); // int8: (rows); nf4: (rows, groups)
     int groups = (cols + Nf4.BLOCK - 1) / Nf4.BLOCK;
-    for (int r = 0; r < rows; r++) {
-      for (int c = 0; c < cols; c++) {
-        float v;
+    return new Matrix.Source() {
+      @Override
+      public void row(int r, float[] dst) {
         if (nf4) {
-          int b = in.get(r * (cols / 2) + c / 2);
-          int code = (c & 1) == 0 ? (b >> 4) & 15 : b & 15;
-          v = Nf4.LEVELS[code] * s.get(s.position() + r * groups + c / Nf4.BLOCK);
+          int base = in.position() + r * (cols / 2);
+          for (int c = 0; c < cols; c++) {
+            int b = in.get(base + c / 2);
+            int code = (c & 1) == 0 ? (b >> 4) & 15 : b & 15;
+            dst[c] = Nf4.LEVELS[code] * s[r * groups + c / Nf4.BLOCK];
+          }
         } else {
-          v = in.get(r * cols + c) * s.get(s.position() + r);
+          int base = in.position() + r * cols;
+          for (int c = 0; c < cols; c++) {
+            dst[c] = in.get(base + c) * s[r];
+          }
         }
-        out.putFloat(4 * (r * cols + c), v);
       }
-    }
-    return new Tensor(codes.name(), DType.F32, new long[] {rows, cols}, out);
+
+      @Override
+      public FloatBuffer toF32() {
+        FloatBuffer out =
+            ByteBuffer.allocateDirect(Math.multiplyExact(4 * rows, cols))
+                .order(ByteOrder.nativeOrder())
+                .asFloatBuffer();
+        float[] a = new float[cols];
+        for (int r = 0; r < rows; r++) {
+          row(r, a);
+          out.put(r * cols, a);
+        }
+        return out;
+      }
+    };
   }
 }
