@@ -39,31 +39,31 @@ public final class WorldCommand implements Callable<Integer> {
 
   @Option(
       names = "--bios",
-      defaultValue = "10",
+      defaultValue = "30",
       description = "Prose biographies per person (default: ${DEFAULT-VALUE}).")
   int bios;
 
   @Option(
       names = "--cards",
-      defaultValue = "2",
+      defaultValue = "4",
       description = "Fact cards per person (default: ${DEFAULT-VALUE}).")
   int cards;
 
   @Option(
       names = "--mc-per-fact",
-      defaultValue = "2",
+      defaultValue = "4",
       description = "Training multiple-choice questions per fact (default: ${DEFAULT-VALUE}).")
   int mcPerFact;
 
   @Option(
       names = "--yesno-per-fact",
-      defaultValue = "2",
+      defaultValue = "4",
       description = "Training yes/no questions per fact (default: ${DEFAULT-VALUE}).")
   int yesNoPerFact;
 
   @Option(
       names = "--natural-chars",
-      defaultValue = "400000",
+      defaultValue = "600000",
       description = "Characters of natural text in the training mix (default: ${DEFAULT-VALUE}).")
   long naturalChars;
 
