@@ -3,6 +3,7 @@ package dev.shallows.pruning.train;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.shallows.pruning.Cancellation;
@@ -15,12 +16,17 @@ import java.util.Map;
  * The training loop shared by LoRA/QLoRA healing and full-parameter pretraining: next-token
  * cross-entropy on fixed-length windows, AdamW, cosine schedule with linear warmup, global-norm
  * gradient clipping, cancellation between steps, and resumable checkpoints. Each step's arrays live
- * in a sub-manager closed at the end of the step, so a long run does not grow native memory.
+ * in a sub-manager closed at the end of the step, so a long run does not grow native memory. A step
+ * whose loss or gradient norm is not finite is skipped (weights and optimizer state untouched);
+ * after {@link #MAX_SKIPPED_IN_A_ROW} such steps in a row training stops without a checkpoint.
  *
  * <p>Determinism: the batch of step s depends only on (seed, s) and the DJL/PyTorch RNG (dropout)
  * is reseeded from (seed, s) before every step, so a resumed run repeats an uninterrupted one.
  */
 public final class Trainer {
+
+  /** Consecutive non-finite steps (skipped, weights untouched) tolerated before giving up. */
+  static final int MAX_SKIPPED_IN_A_ROW = 8;
 
   private final TrainerConfig config;
   private final NDManager manager;
@@ -77,6 +83,7 @@ public final class Trainer {
       long runTokens = 0;
       boolean cancelled = false;
       int step = start;
+      int skippedInARow = 0;
       try {
         for (; step < c.steps(); step++) {
           if (cancel.isCancelled()) {
@@ -85,6 +92,18 @@ public final class Trainer {
           }
           double lr = schedule.at(step);
           double[] lossAndNorm = step(model, params, opt, data, step, lr);
+          skippedInARow =
+              Double.isFinite(lossAndNorm[0]) && Double.isFinite(lossAndNorm[1])
+                  ? 0
+                  : skippedInARow + 1;
+          if (skippedInARow > MAX_SKIPPED_IN_A_ROW) {
+            throw new IllegalStateException(
+                "loss or gradient not finite for "
+                    + skippedInARow
+                    + " steps in a row (last at step "
+                    + (step + 1)
+                    + "); stopped without saving: lower the learning rate");
+          }
           losses.add(lossAndNorm[0]);
           long stepTokens = (long) c.batchSize() * c.seqLen();
           tokens += stepTokens;
@@ -156,6 +175,12 @@ public final class Trainer {
         sq += g.square().sum().getFloat();
       }
       double norm = Math.sqrt(sq);
+      if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
+        // an overflowed step: leave the weights and moments as they are (one inf gradient would
+        // otherwise turn every weight into NaN) and clear the gradients for the next step
+        grads.values().forEach(g -> g.set(new NDIndex("..."), 0));
+        return new double[] {loss, norm};
+      }
       if (config.gradClip() > 0 && norm > config.gradClip()) {
         double scale = config.gradClip() / (norm + 1e-6);
         grads.values().forEach(g -> g.muli(scale));
