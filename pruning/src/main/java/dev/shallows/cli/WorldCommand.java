@@ -39,31 +39,31 @@ public final class WorldCommand implements Callable<Integer> {
 
   @Option(
       names = "--bios",
-      defaultValue = "30",
+      defaultValue = "10",
       description = "Prose biographies per person (default: ${DEFAULT-VALUE}).")
   int bios;
 
   @Option(
       names = "--cards",
-      defaultValue = "4",
+      defaultValue = "2",
       description = "Fact cards per person (default: ${DEFAULT-VALUE}).")
   int cards;
 
   @Option(
       names = "--mc-per-fact",
-      defaultValue = "4",
+      defaultValue = "2",
       description = "Training multiple-choice questions per fact (default: ${DEFAULT-VALUE}).")
   int mcPerFact;
 
   @Option(
       names = "--yesno-per-fact",
-      defaultValue = "4",
+      defaultValue = "2",
       description = "Training yes/no questions per fact (default: ${DEFAULT-VALUE}).")
   int yesNoPerFact;
 
   @Option(
       names = "--natural-chars",
-      defaultValue = "600000",
+      defaultValue = "400000",
       description = "Characters of natural text in the training mix (default: ${DEFAULT-VALUE}).")
   long naturalChars;
 

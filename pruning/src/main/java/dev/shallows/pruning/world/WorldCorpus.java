@@ -17,12 +17,9 @@ import java.util.Random;
  */
 public record WorldCorpus(int biosPerPerson, int cardsPerPerson, int mcPerFact, int yesNoPerFact) {
 
-  /**
-   * Defaults sized for a small model that must memorize the facts (the built-in model's recipe: 42
-   * mentions of each fact per pass; 10/2/2/2 left a 16-layer model at chance after ~4 passes).
-   */
+  /** Defaults sized for a small model that must memorize the facts. */
   public static WorldCorpus defaults() {
-    return new WorldCorpus(30, 4, 4, 4);
+    return new WorldCorpus(10, 2, 2, 2);
   }
 
   /** The documents (unshuffled: grouped by kind) for {@code world}. */
