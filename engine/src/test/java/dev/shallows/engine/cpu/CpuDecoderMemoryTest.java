@@ -48,20 +48,28 @@ class CpuDecoderMemoryTest {
     Path dir = RandomModels.write(tmp.resolve("mem"), spec);
     try (Checkpoint ck = Checkpoint.open(dir);
         CpuDecoder dec = new CpuDecoder(LlamaWeights.load(ck))) {
-      run(dec, 2000); // warm up: JIT (its code cache and arenas live in RSS), scratch, OpenBLAS
+      run(dec, 4000); // warm up: JIT (its code cache and arenas live in RSS), scratch, OpenBLAS
       Snapshot before = Snapshot.take();
       int steps = run(dec, 3000);
       Snapshot mid = Snapshot.take();
       steps += run(dec, 3000);
       Snapshot after = Snapshot.take();
-      System.out.printf("over %d decode steps: %s -> %s -> %s%n", steps, before, mid, after);
-      assertEquals(before.javacpp, after.javacpp, "JavaCPP native bytes changed");
-      assertEquals(before.direct, after.direct, "direct buffer bytes changed");
+      steps += run(dec, 3000);
+      Snapshot end = Snapshot.take();
+      System.out.printf(
+          "over %d decode steps: %s -> %s -> %s -> %s%n", steps, before, mid, after, end);
+      assertEquals(before.javacpp, end.javacpp, "JavaCPP native bytes changed");
+      assertEquals(before.direct, end.direct, "direct buffer bytes changed");
       assertTrue(
-          after.heap - before.heap < 16 << 20, "live heap grew by " + (after.heap - before.heap));
-      // the second half must not grow RSS outside the heap: a per-step leak of even 1 KB shows
-      long growth = (after.rss - after.committed) - (mid.rss - mid.committed);
-      assertTrue(growth < 3 << 20, "RSS outside the heap grew by " + growth + " bytes");
+          end.heap - before.heap < 16 << 20, "live heap grew by " + (end.heap - before.heap));
+      // RSS outside the heap must not grow in both later thirds: a per-step leak of even 1 KB
+      // grows every third by 3 MB, while late JIT compilation (on a fast, idle machine the warm-up
+      // can end before C2 does) shows up in one third only
+      long growth1 = (after.rss - after.committed) - (mid.rss - mid.committed);
+      long growth2 = (end.rss - end.committed) - (after.rss - after.committed);
+      assertTrue(
+          Math.min(growth1, growth2) < 3 << 20,
+          "RSS outside the heap grew by " + growth1 + " and then " + growth2 + " bytes");
     }
   }
 
