@@ -6,6 +6,7 @@ import dev.shallows.store.DType;
 import dev.shallows.store.Tensor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 
 /**
  * {@link Matrix} views of a checkpoint's stored tensors: F32 is the mapping itself (zero copy);
@@ -56,7 +57,7 @@ final class StoredMatrices {
     boolean bf16 = t.dtype() == DType.BF16;
     return new Matrix.Source() {
       @Override
-      public java.nio.FloatBuffer toF32() {
+      public FloatBuffer toF32() {
         return t.toF32();
       }
 

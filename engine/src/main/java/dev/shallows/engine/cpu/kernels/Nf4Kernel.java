@@ -90,13 +90,7 @@ final class Nf4Kernel extends PackedMatrix {
 
   @Override
   void order(float[] x, int xOff, float[] dst, int dOff) {
-    for (int c0 = 0; c0 < kPad; c0 += 16) {
-      for (int l = 0; l < 8; l++) {
-        int e = c0 + 2 * l;
-        dst[dOff + c0 + l] = e < cols ? x[xOff + e] : 0f;
-        dst[dOff + c0 + 8 + l] = e + 1 < cols ? x[xOff + e + 1] : 0f;
-      }
-    }
+    evenOddOrder(x, xOff, dst, dOff);
   }
 
   @Override

@@ -176,6 +176,20 @@ public abstract class PackedMatrix {
     }
   }
 
+  /**
+   * The column order of formats that pack two columns per 32-bit or 8-bit unit (BF16, NF4): per
+   * chunk of 16 columns, the 8 even columns, then the 8 odd ones; zeros past {@link #cols}.
+   */
+  final void evenOddOrder(float[] x, int xOff, float[] dst, int dOff) {
+    for (int c0 = 0; c0 < kPad; c0 += 16) {
+      for (int l = 0; l < 8; l++) {
+        int e = c0 + 2 * l;
+        dst[dOff + c0 + l] = e < cols ? x[xOff + e] : 0f;
+        dst[dOff + c0 + 8 + l] = e + 1 < cols ? x[xOff + e + 1] : 0f;
+      }
+    }
+  }
+
   /** Row r of m as F32 (a copy; rows past the matrix are zeros). */
   static float[] row(Matrix m, int r) {
     float[] a = new float[m.cols()];
