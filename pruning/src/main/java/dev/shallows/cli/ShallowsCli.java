@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       BenchCommand.class,
       HealCommand.class,
       PretrainCommand.class,
+      LossPlotCommand.class,
       QuantizeCommand.class
     })
 public final class ShallowsCli implements Runnable {

@@ -36,6 +36,9 @@ public final class Pretrainer {
   /** The manifest file written beside the weights. */
   public static final String MANIFEST = "shallows-pretrain.json";
 
+  /** The loss-curve chart written beside the manifest. */
+  public static final String LOSS_CHART = "shallows-pretrain-loss.png";
+
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -139,6 +142,8 @@ public final class Pretrainer {
           JSON.writeValue(
               dir.path().resolve(MANIFEST).toFile(),
               manifest(tokenizer, data, o, shape, windows, r, params));
+          LossCurveChart.write(
+              dir.path().resolve(LOSS_CHART), out.getFileName() + ": pretraining loss", r.losses());
           dir.commit();
         }
         if (tc.checkpointDir() != null) {

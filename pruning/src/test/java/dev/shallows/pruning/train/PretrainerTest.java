@@ -52,7 +52,12 @@ class PretrainerTest {
     assertEquals(40, r.training().stepsDone());
     assertFalse(Files.exists(tmp.resolve("ckpt")), "a finished run removes its checkpoint");
     for (String f :
-        List.of("config.json", "model.safetensors", "tokenizer.json", "generation_config.json")) {
+        List.of(
+            "config.json",
+            "model.safetensors",
+            "tokenizer.json",
+            "generation_config.json",
+            Pretrainer.LOSS_CHART)) {
       assertTrue(Files.isRegularFile(out.resolve(f)), f);
     }
     JsonNode manifest = new ObjectMapper().readTree(out.resolve(Pretrainer.MANIFEST).toFile());
