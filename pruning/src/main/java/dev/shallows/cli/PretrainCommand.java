@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
           + " loop as healing: AdamW, linear warmup + cosine, gradient clipping.",
       "Writes --out as a standard HF model directory: config.json, model.safetensors,"
           + " tokenizer.json (copied from --tokenizer), generation_config.json and"
-          + " shallows-pretrain.json (shape, data, settings, loss curve).",
+          + " shallows-pretrain.json (shape, data, settings, loss curve) with the curve drawn in"
+          + " shallows-pretrain-loss.png.",
       "Progress goes to stderr; Ctrl-C stops after the current step and writes a checkpoint to"
           + " OUT.checkpoint/, which --resume continues from."
     })

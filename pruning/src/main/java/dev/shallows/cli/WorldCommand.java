@@ -98,6 +98,14 @@ public final class WorldCommand implements Callable<Integer> {
   int yesNo;
 
   @Option(
+      names = "--warmup-people",
+      defaultValue = "0",
+      description =
+          "Also write parts/world-warmup.jsonl: the world documents of only the first N people,"
+              + " for a first training stage (default: ${DEFAULT-VALUE}, none).")
+  int warmupPeople;
+
+  @Option(
       names = "--corpus",
       description = "Natural-text corpus directory (default: shared/data/corpus).")
   Path corpusDir;
@@ -120,7 +128,8 @@ public final class WorldCommand implements Callable<Integer> {
             mc,
             dev,
             yesNo,
-            corpus);
+            corpus,
+            warmupPeople);
     build.write(out, line -> System.err.println("world: " + line));
     System.out.println(out.toAbsolutePath().normalize());
     return 0;

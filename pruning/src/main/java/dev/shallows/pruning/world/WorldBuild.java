@@ -35,6 +35,9 @@ import java.util.function.Consumer;
  * @param devCount multiple-choice dev (few-shot) questions
  * @param yesNoCount yes/no questions (half true)
  * @param corpusDir the shared corpus directory (gutenberg_en/, kjv*.txt)
+ * @param warmupPeople when > 0, also write {@link #WARMUP_PART}: the world documents of only the
+ *     first this-many people (same facts, same corpus settings, shuffled), for a first training
+ *     stage that learns fact recall on a few people before the whole world
  */
 public record WorldBuild(
     long seed,
@@ -46,7 +49,8 @@ public record WorldBuild(
     int mcCount,
     int devCount,
     int yesNoCount,
-    Path corpusDir) {
+    Path corpusDir,
+    int warmupPeople) {
 
   public static final String TRAIN = "train/train.jsonl";
   public static final String HELDOUT = "heldout/natural.jsonl";
@@ -55,6 +59,16 @@ public record WorldBuild(
   public static final String WORLD_PART = "parts/world.jsonl";
 
   public static final String NATURAL_PART = "parts/natural.jsonl";
+
+  /** World documents about the first {@code warmupPeople} people only. */
+  public static final String WARMUP_PART = "parts/world-warmup.jsonl";
+
+  public WorldBuild {
+    if (warmupPeople < 0 || warmupPeople > people) {
+      throw new IllegalArgumentException("warm-up people must be in 0.." + people);
+    }
+  }
+
   public static final String TOKENIZER = "tokenizer";
 
   /** Writes all outputs into {@code out} (created if needed); reports steps to {@code log}. */
@@ -81,6 +95,9 @@ public record WorldBuild(
       writeJsonl(out.resolve(HELDOUT), natural.heldout());
       writeJsonl(out.resolve(WORLD_PART), worldDocs);
       writeJsonl(out.resolve(NATURAL_PART), natural.train());
+      if (warmupPeople > 0) {
+        writeJsonl(out.resolve(WARMUP_PART), warmupDocuments(world, book));
+      }
       eval.write(out.resolve("eval"));
       BpeTrainer trainer = new BpeTrainer();
       train.forEach(trainer::add);
@@ -98,6 +115,7 @@ public record WorldBuild(
       c.put("mc_per_fact", corpus.mcPerFact());
       c.put("yes_no_per_fact", corpus.yesNoPerFact());
       c.put("world_documents", worldDocs.size());
+      c.put("warmup_people", warmupPeople);
       c.put("world_chars", chars(worldDocs));
       c.put("natural_documents", natural.train().size());
       c.put("natural_chars", chars(natural.train()));
@@ -124,6 +142,14 @@ public record WorldBuild(
     } catch (IOException ex) {
       throw new UncheckedIOException("cannot write " + out + ": " + ex.getMessage(), ex);
     }
+  }
+
+  /** The corpus documents of the first {@link #warmupPeople} people, shuffled. */
+  List<String> warmupDocuments(World world, Phrasebook book) {
+    World few = new World(world.seed(), world.people().subList(0, warmupPeople), world.values());
+    List<String> docs = new ArrayList<>(corpus.documents(few, book));
+    Collections.shuffle(docs, Seeds.random(seed, "warmup-mix"));
+    return docs;
   }
 
   private static long chars(List<String> docs) {

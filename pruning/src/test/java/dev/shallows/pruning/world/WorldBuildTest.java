@@ -49,7 +49,8 @@ class WorldBuildTest {
         100,
         5,
         100,
-        SharedData.resolve("corpus"));
+        SharedData.resolve("corpus"),
+        8);
   }
 
   @BeforeAll
@@ -75,10 +76,35 @@ class WorldBuildTest {
     }
     Path other = tmp.resolve("c");
     new WorldBuild(
-            8, 40, new WorldCorpus(1, 0, 0, 0), 0, 0, 300, 10, 1, 10, SharedData.resolve("corpus"))
+            8,
+            40,
+            new WorldCorpus(1, 0, 0, 0),
+            0,
+            0,
+            300,
+            10,
+            1,
+            10,
+            SharedData.resolve("corpus"),
+            0)
         .write(other, line -> {});
     assertNotEquals(
         Files.readString(out.resolve("world.json")), Files.readString(other.resolve("world.json")));
+  }
+
+  @Test
+  void warmupPartIsAboutTheFirstPeopleOnly() {
+    List<String> warmup = TextDocuments.read(out.resolve(WorldBuild.WARMUP_PART), 0);
+    String text = String.join("\n", warmup);
+    List<Person> people = world.people();
+    for (int i = 0; i < people.size(); i++) {
+      assertEquals(
+          i < 8, text.contains(people.get(i).name()), people.get(i).name() + " (person " + i + ")");
+    }
+    // same corpus settings as the full world: 3 bios + 1 card per person, 1 MC + 2 yes/no per fact
+    long cards = warmup.stream().filter(d -> d.contains("\nEmployer: ")).count();
+    assertEquals(8, cards);
+    assertTrue(Files.notExists(tmp.resolve("c").resolve(WorldBuild.WARMUP_PART)));
   }
 
   private static List<Path> files(Path dir) throws Exception {
