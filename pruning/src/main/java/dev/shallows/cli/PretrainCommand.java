@@ -109,6 +109,16 @@ public final class PretrainCommand implements Callable<Integer> {
               + " the shape options must match it)")
   Path initFrom;
 
+  @Option(
+      names = "--stop-after",
+      paramLabel = "N",
+      defaultValue = "0",
+      description =
+          "stop after step N of the --steps schedule (its learning rates unchanged) and write the"
+              + " model as of that step; OUT.checkpoint/ stays for a later --resume (default"
+              + " ${DEFAULT-VALUE}: run all steps)")
+  int stopAfter;
+
   @Override
   public Integer call() {
     PrintWriter o = spec.commandLine().getOut();
@@ -126,7 +136,8 @@ public final class PretrainCommand implements Callable<Integer> {
             training.resume,
             maxTokensPerSource,
             ComputeSettings.resolve(),
-            initFrom);
+            initFrom,
+            stopAfter);
     o.printf(
         Locale.ROOT,
         "pretraining %d layers x %d hidden (%d heads, %d kv): %d steps x %d x %d tokens, lr %.2e%n",
@@ -165,6 +176,16 @@ public final class PretrainCommand implements Callable<Integer> {
         r.training().meanLast(10),
         r.training().stepsDone(),
         r.training().seconds());
+    if (r.training().stepsDone() < tc.steps()) {
+      o.println(
+          "stopped after step "
+              + r.training().stepsDone()
+              + " of "
+              + tc.steps()
+              + " as asked (--stop-after); "
+              + tc.checkpointDir()
+              + " can --resume the rest");
+    }
     o.println("wrote " + out.toAbsolutePath().normalize());
     o.flush();
     return 0;

@@ -58,6 +58,9 @@ public final class Pretrainer {
    * @param compute where the forward pass runs
    * @param initFrom a model directory whose weights start the run instead of a random init (a
    *     second training stage); its config must match the shape, or null
+   * @param stopAfter when > 0, stop after this step of the schedule (which still runs to {@code
+   *     trainer.steps()}: the learning rate is what the full run would use) and write the model as
+   *     if finished; the checkpoint stays, so --resume can go on later
    */
   public record Options(
       int layers,
@@ -71,7 +74,15 @@ public final class Pretrainer {
       boolean resume,
       long maxTokensPerSource,
       ComputeSettings compute,
-      Path initFrom) {}
+      Path initFrom,
+      int stopAfter) {
+
+    public Options {
+      if (stopAfter < 0 || stopAfter > trainer.steps()) {
+        throw new IllegalArgumentException("stop-after must be in 0.." + trainer.steps());
+      }
+    }
+  }
 
   /** The outcome; {@code output} is null when cancelled (the checkpoint stays for resume). */
   public record Result(TrainingResult training, Path output, LlamaConfig config, long parameters) {}
@@ -126,10 +137,36 @@ public final class Pretrainer {
       try (initCkpt;
           DjlLlama llama = DjlLlama.trainable(init, o.compute())) {
         long params = llama.parameters().values().stream().mapToLong(a -> a.size()).sum();
+        // raised by the user's cancellation or once the stop-after step is done
+        Cancellation stop = new Cancellation();
+        if (cancel.isCancelled()) {
+          stop.cancel();
+        }
+        TrainingListener untilStop =
+            new TrainingListener() {
+              @Override
+              public void onStep(StepEvent e) {
+                listener.onStep(e);
+                if (cancel.isCancelled() || (o.stopAfter() > 0 && e.step() >= o.stopAfter())) {
+                  stop.cancel();
+                }
+              }
+
+              @Override
+              public void onCheckpoint(int step, Path dir) {
+                listener.onCheckpoint(step, dir);
+              }
+            };
+        if (o.stopAfter() > 0
+            && o.resume()
+            && TrainingCheckpoint.exists(tc.checkpointDir())
+            && TrainingCheckpoint.step(tc.checkpointDir()) >= o.stopAfter()) {
+          stop.cancel(); // resumed at (or past) the stop step: load it and train no further
+        }
         TrainingResult r =
-            new Trainer(tc, root)
-                .train(new FullModel(llama), windows, o.resume(), listener, cancel);
-        if (r.cancelled()) {
+            new Trainer(tc, root).train(new FullModel(llama), windows, o.resume(), untilStop, stop);
+        boolean stoppedAtStep = o.stopAfter() > 0 && r.stepsDone() >= o.stopAfter();
+        if (r.cancelled() && !stoppedAtStep) {
           return new Result(r, null, config, params);
         }
         try (AtomicDirectory dir = AtomicDirectory.create(out, false)) {
@@ -146,7 +183,7 @@ public final class Pretrainer {
               dir.path().resolve(LOSS_CHART), out.getFileName() + ": pretraining loss", r.losses());
           dir.commit();
         }
-        if (tc.checkpointDir() != null) {
+        if (tc.checkpointDir() != null && r.stepsDone() >= tc.steps()) {
           AtomicDirectory.deleteTree(tc.checkpointDir());
         }
         return new Result(r, out, config, params);
@@ -244,6 +281,9 @@ public final class Pretrainer {
     m.put("init", "N(0, 0.02), o_proj/down_proj N(0, 0.02/sqrt(2L)), norms 1");
     ObjectNode tr = m.putObject("training");
     tr.put("steps", t.steps());
+    if (o.stopAfter() > 0) {
+      tr.put("stopped_after", r.stepsDone());
+    }
     tr.put("batch_size", t.batchSize());
     tr.put("seq_len", t.seqLen());
     tr.put("lr", t.lr());

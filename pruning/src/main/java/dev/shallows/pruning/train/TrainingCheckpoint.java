@@ -46,6 +46,15 @@ public final class TrainingCheckpoint {
     return dir != null && Files.isRegularFile(dir.resolve(STATE));
   }
 
+  /** The step a complete checkpoint in {@code dir} was taken after. */
+  public static int step(Path dir) {
+    try {
+      return JSON.readTree(dir.resolve(STATE).toFile()).path("step").asInt();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read checkpoint " + dir, e);
+    }
+  }
+
   /** Writes (or atomically replaces) the checkpoint in {@code dir}. */
   public static void save(
       Path dir,

@@ -1,5 +1,7 @@
 package dev.shallows.pruning.train;
 
+import static dev.shallows.pruning.Cancellation.none;
+import static dev.shallows.pruning.train.TrainingListener.NONE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -39,7 +41,7 @@ class PretrainerTest {
         new TrainerConfig(40, 8, 32, 5e-3, 5e-4, 4, 0.01, 1.0, 3, tmp.resolve("ckpt"), 20);
     Pretrainer.Options o =
         new Pretrainer.Options(
-            2, 32, 64, 4, 2, 64, true, tc, false, 60_000, ComputeSettings.cpu(), null);
+            2, 32, 64, 4, 2, 64, true, tc, false, 60_000, ComputeSettings.cpu(), null, 0);
     Path out = tmp.resolve("tiny");
     Pretrainer.Result r =
         Pretrainer.pretrain(
@@ -97,5 +99,41 @@ class PretrainerTest {
           .neg()
           .getFloat();
     }
+  }
+
+  @Test
+  void stopAfterWritesTheModelAtThatStepAndKeepsTheCheckpointForResume() throws Exception {
+    Path kjv = SharedData.resolve("corpus/kjv_bible_bible-kjv-text_4.38.txt");
+    Path tokenizer = Stories260K.dir().resolve("tokenizer.json");
+    Path ckpt = tmp.resolve("ckpt");
+    TrainerConfig tc = new TrainerConfig(30, 4, 16, 5e-3, 5e-4, 3, 0.01, 1.0, 5, ckpt, 100);
+    Pretrainer.Result first =
+        Pretrainer.pretrain(
+            tokenizer, List.of(kjv), options(tc, false, 12), tmp.resolve("a"), NONE, none());
+    assertEquals(12, first.training().stepsDone());
+    assertTrue(Files.isRegularFile(tmp.resolve("a/model.safetensors")));
+    JsonNode m =
+        new ObjectMapper().readTree(tmp.resolve("a").resolve(Pretrainer.MANIFEST).toFile());
+    assertEquals(12, m.path("training").path("stopped_after").asInt());
+    assertEquals(30, m.path("training").path("steps").asInt());
+    assertEquals(12, TrainingCheckpoint.step(ckpt), "the checkpoint stays at the stop step");
+
+    Pretrainer.Result again =
+        Pretrainer.pretrain(
+            tokenizer, List.of(kjv), options(tc, true, 12), tmp.resolve("b"), NONE, none());
+    assertEquals(12, again.training().stepsDone(), "resumed at the stop step: no more training");
+    assertEquals(first.training().losses(), again.training().losses());
+
+    Pretrainer.Result rest =
+        Pretrainer.pretrain(
+            tokenizer, List.of(kjv), options(tc, true, 0), tmp.resolve("c"), NONE, none());
+    assertEquals(30, rest.training().stepsDone());
+    assertEquals(first.training().losses(), rest.training().losses().subList(0, 12));
+    assertFalse(Files.exists(ckpt), "a run that reaches the last step removes its checkpoint");
+  }
+
+  private static Pretrainer.Options options(TrainerConfig tc, boolean resume, int stopAfter) {
+    return new Pretrainer.Options(
+        2, 32, 64, 4, 2, 64, true, tc, resume, 40_000, ComputeSettings.cpu(), null, stopAfter);
   }
 }
