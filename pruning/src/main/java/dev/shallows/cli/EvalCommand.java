@@ -29,13 +29,15 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Evaluates a model: mmlu, boolq and arc by the log-likelihood of each answer (MMLU's"
-          + " original prompt format, k-shot from the dev split), loss = mean next-token loss /"
+          + " original prompt format, k-shot from the dev split), mmlu-cloze = the same MMLU"
+          + " questions without letters, the four answer texts scored per byte (for small models),"
+          + " loss = mean next-token loss /"
           + " ln(vocab size) on held-out text. Reports n and a 95%% interval (Wilson for accuracy).",
       "With --compare DIR, evaluates a second model on the same items and reports the paired"
           + " difference and McNemar's test.",
       "Default --data: the model's own knowledge sets when it ships them (eval/mmlu,"
           + " eval/boolq/val.jsonl in the model directory, as the built-in model does), else from"
-          + " the shared data directory: mmlu = mmlu/, boolq = eval/boolq/val.jsonl, arc ="
+          + " the shared data directory: mmlu, mmlu-cloze = mmlu/, boolq = eval/boolq/val.jsonl, arc ="
           + " eval/arc/ARC-Easy-Test.jsonl, loss = eval/c4/c4_validation_2k.jsonl."
     })
 public final class EvalCommand implements Callable<Integer> {
@@ -46,7 +48,7 @@ public final class EvalCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ModelOption model;
 
-  @Option(names = "--task", required = true, description = "mmlu | boolq | arc | loss")
+  @Option(names = "--task", required = true, description = "mmlu | mmlu-cloze | boolq | arc | loss")
   String task;
 
   @Option(names = "--data", paramLabel = "PATH", description = "data file or directory")
@@ -84,7 +86,7 @@ public final class EvalCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter o = spec.commandLine().getOut();
-    int k = shots != null ? shots : task.equalsIgnoreCase("mmlu") ? 5 : 0;
+    int k = shots != null ? shots : task.toLowerCase(Locale.ROOT).startsWith("mmlu") ? 5 : 0;
     Path dir = model.resolve();
     EvalSpec es =
         new EvalSpec(task, data != null ? data : defaultData(task, dir), k, limit, maxTokens);
@@ -135,7 +137,7 @@ public final class EvalCommand implements Callable<Integer> {
    */
   static Path defaultData(String task, Path modelDir) {
     String t = task.toLowerCase(Locale.ROOT);
-    if (t.equals("mmlu") && Files.isDirectory(modelDir.resolve("eval/mmlu"))) {
+    if (t.startsWith("mmlu") && Files.isDirectory(modelDir.resolve("eval/mmlu"))) {
       return modelDir.resolve("eval/mmlu");
     }
     if (t.equals("boolq") && Files.isRegularFile(modelDir.resolve("eval/boolq/val.jsonl"))) {
@@ -146,13 +148,13 @@ public final class EvalCommand implements Callable<Integer> {
 
   static Path defaultData(String task) {
     return switch (task.toLowerCase(Locale.ROOT)) {
-      case "mmlu" -> SharedData.resolve("mmlu");
+      case "mmlu", "mmlu-cloze" -> SharedData.resolve("mmlu");
       case "boolq" -> SharedData.resolve("eval/boolq/val.jsonl");
       case "arc" -> SharedData.resolve("eval/arc/ARC-Easy-Test.jsonl");
       case "loss" -> SharedData.resolve("eval/c4/c4_validation_2k.jsonl");
       default ->
           throw new IllegalArgumentException(
-              "unknown task '" + task + "' (expected mmlu, boolq, arc or loss)");
+              "unknown task '" + task + "' (expected " + String.join(", ", EvalSpec.TASKS) + ")");
     };
   }
 

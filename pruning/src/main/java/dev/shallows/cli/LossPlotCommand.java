@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
     description = {
       "Draws the training loss curve recorded in a pretrained model's "
           + Pretrainer.MANIFEST
-          + " (per step, and its running mean over "
+          + " or in a training checkpoint's trainer_state.json (per step, and its running mean over "
           + LossCurveChart.WINDOW_TEXT
           + " steps) as a PNG. pretrain writes the same chart itself, as "
           + Pretrainer.LOSS_CHART
@@ -35,7 +35,10 @@ public final class LossPlotCommand implements Callable<Integer> {
       names = "--model",
       required = true,
       paramLabel = "DIR",
-      description = "model directory holding " + Pretrainer.MANIFEST + " (or the file itself)")
+      description =
+          "model directory holding "
+              + Pretrainer.MANIFEST
+              + ", or the manifest or a checkpoint's trainer_state.json itself")
   Path model;
 
   @Option(
@@ -52,13 +55,13 @@ public final class LossPlotCommand implements Callable<Integer> {
     }
     List<Double> losses;
     try {
-      losses = LossCurveChart.fromManifest(manifest);
+      losses = LossCurveChart.read(manifest);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
     Path png = out != null ? out : manifest.resolveSibling(Pretrainer.LOSS_CHART);
     Path dir = manifest.toAbsolutePath().getParent();
-    LossCurveChart.write(png, dir.getFileName() + ": pretraining loss", losses);
+    LossCurveChart.write(png, dir.getFileName() + ": training loss", losses);
     PrintWriter w = spec.commandLine().getOut();
     w.printf(Locale.ROOT, "wrote %s (%d steps)%n", png, losses.size());
     w.flush();

@@ -38,7 +38,7 @@ import picocli.CommandLine.Spec;
           + " optionally heals the variant, evaluates every --eval task, and writes sweep.csv,"
           + " sweep.json and sweep.png (accuracy and normalized loss vs the fraction of layers"
           + " dropped, as in Gromov et al. Figures 1-2) to --out.",
-      "--eval takes TASK or TASK=PATH (tasks: mmlu, boolq, arc, loss; default data as in"
+      "--eval takes TASK or TASK=PATH (tasks: mmlu, mmlu-cloze, boolq, arc, loss; default data as in"
           + " 'shallows eval'); repeat it for several tasks."
     })
 public final class SweepCommand implements Callable<Integer> {
@@ -135,7 +135,7 @@ public final class SweepCommand implements Callable<Integer> {
       String[] kv = e.split("=", 2);
       String task = kv[0].trim().toLowerCase(Locale.ROOT);
       Path data = kv.length == 2 ? Path.of(kv[1]) : EvalCommand.defaultData(task, dir);
-      int k = shots != null ? shots : task.equals("mmlu") ? 5 : 0;
+      int k = shots != null ? shots : task.startsWith("mmlu") ? 5 : 0;
       if (task.equals("boolq") || task.equals("loss")) {
         k = 0;
       }

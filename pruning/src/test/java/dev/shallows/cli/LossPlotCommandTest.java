@@ -34,6 +34,18 @@ class LossPlotCommandTest {
   }
 
   @Test
+  void alsoReadsACheckpointsTrainerState(@TempDir Path dir) throws IOException {
+    Path state = dir.resolve("trainer_state.json");
+    Files.writeString(state, "{\"step\":3,\"losses\":[5.0,4.0,3.5]}");
+    Path png = dir.resolve("curve.png");
+    GenerateCommandTest.Run r =
+        cli("loss-plot", "--model", state.toString(), "--out", png.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("(3 steps)"), r.out());
+    assertEquals(900, ImageIO.read(png.toFile()).getWidth());
+  }
+
+  @Test
   void refusesAManifestWithoutACurve(@TempDir Path dir) throws IOException {
     Files.writeString(dir.resolve(Pretrainer.MANIFEST), "{\"training\":{}}");
     GenerateCommandTest.Run r = cli("loss-plot", "--model", dir.toString());

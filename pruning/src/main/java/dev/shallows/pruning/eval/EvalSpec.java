@@ -6,7 +6,7 @@ import java.util.Locale;
 /**
  * What to evaluate.
  *
- * @param task mmlu, boolq, arc or loss
+ * @param task mmlu, mmlu-cloze, boolq, arc or loss
  * @param data file or directory of the task's data
  * @param shots examples in the prompt (mmlu, arc)
  * @param limit most items / documents (≤ 0: all)
@@ -14,13 +14,13 @@ import java.util.Locale;
  */
 public record EvalSpec(String task, Path data, int shots, int limit, int maxTokens) {
 
-  public static final String[] TASKS = {"mmlu", "boolq", "arc", "loss"};
+  public static final String[] TASKS = {"mmlu", "mmlu-cloze", "boolq", "arc", "loss"};
 
   public EvalSpec {
     task = task.toLowerCase(Locale.ROOT);
     if (!java.util.List.of(TASKS).contains(task)) {
       throw new IllegalArgumentException(
-          "unknown task '" + task + "' (expected mmlu, boolq, arc or loss)");
+          "unknown task '" + task + "' (expected " + String.join(", ", TASKS) + ")");
     }
     if (shots < 0) {
       throw new IllegalArgumentException("shots must be ≥ 0");

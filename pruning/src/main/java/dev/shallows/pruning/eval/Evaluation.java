@@ -19,10 +19,18 @@ public final class Evaluation {
   public static List<ChoiceItem> items(EvalSpec spec) {
     return switch (spec.task()) {
       case "mmlu" -> MmluTask.load(spec.data(), spec.shots(), spec.limit());
+      case "mmlu-cloze" -> MmluTask.loadCloze(spec.data(), spec.shots(), spec.limit());
       case "boolq" -> JsonlTasks.boolq(spec.data(), spec.shots(), spec.limit());
       case "arc" -> JsonlTasks.arc(spec.data(), spec.shots(), spec.limit());
       default -> throw new IllegalArgumentException(spec.task() + " is not multiple choice");
     };
+  }
+
+  /** How a multiple-choice task compares its answers: per byte for written-out answers. */
+  public static MultipleChoiceEval.Scoring scoring(String task) {
+    return task.equals("mmlu-cloze")
+        ? MultipleChoiceEval.Scoring.PER_BYTE
+        : MultipleChoiceEval.Scoring.SUM;
   }
 
   /** Runs {@code spec} on {@code decoder}. */
@@ -37,7 +45,7 @@ public final class Evaluation {
       return new LossEval(decoder, encoder, spec.maxTokens())
           .run(spec.describe(), docs, progress, cancel);
     }
-    return new MultipleChoiceEval(decoder, encoder, spec.maxTokens())
+    return new MultipleChoiceEval(decoder, encoder, spec.maxTokens(), scoring(spec.task()))
         .run(spec.task(), spec.describe(), items(spec), spec.shots(), progress, cancel);
   }
 }

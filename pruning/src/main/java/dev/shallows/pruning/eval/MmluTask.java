@@ -17,6 +17,10 @@ import java.util.stream.Stream;
  * SUBJECT.\n\n", each question followed by "\nA. ...\nB. ...\nC. ...\nD. ...\nAnswer:", scored on "
  * A".." D".
  *
+ * <p>{@link #loadCloze} is the cloze formulation of the same questions (as small-model evaluations
+ * use it, where letter answers sit at chance): no lettered list, each shot ends in its answer text,
+ * and the four answer texts are scored as continuations of "\nAnswer:".
+ *
  * <p>{@code data} may be the MMLU root (with {@code dev/} and {@code test/}), a directory of test
  * CSVs (dev examples from the sibling {@code dev/}), or one test CSV.
  */
@@ -28,6 +32,15 @@ public final class MmluTask {
 
   /** Loads the items; with {@code limit > 0} keeps that many, taken round-robin over subjects. */
   public static List<ChoiceItem> load(Path data, int shots, int limit) {
+    return load(data, shots, limit, false);
+  }
+
+  /** The same questions in the cloze formulation: the answer texts are the continuations. */
+  public static List<ChoiceItem> loadCloze(Path data, int shots, int limit) {
+    return load(data, shots, limit, true);
+  }
+
+  private static List<ChoiceItem> load(Path data, int shots, int limit, boolean cloze) {
     List<Path> testFiles;
     Path devDir;
     if (Files.isDirectory(data) && Files.isDirectory(data.resolve("test"))) {
@@ -59,7 +72,7 @@ public final class MmluTask {
           if (shotBlocks.size() == shots) {
             break;
           }
-          shotBlocks.add(format(q, true));
+          shotBlocks.add(cloze ? clozeFormat(q, true) : format(q, true));
         }
       }
       String header =
@@ -75,8 +88,10 @@ public final class MmluTask {
                 subject + "/" + i,
                 header,
                 shotBlocks,
-                format(q, false),
-                LETTERS.stream().map(l -> " " + l).toList(),
+                cloze ? clozeFormat(q, false) : format(q, false),
+                cloze
+                    ? List.of(" " + q[1], " " + q[2], " " + q[3], " " + q[4])
+                    : LETTERS.stream().map(l -> " " + l).toList(),
                 answerIndex(q[5], f, i)));
       }
       bySubject.add(items);
@@ -95,6 +110,12 @@ public final class MmluTask {
       sb.append(' ').append(LETTERS.get(answerIndex(q[5], null, -1))).append("\n\n");
     }
     return sb.toString();
+  }
+
+  /** Question + "\nAnswer:" (+ " answer text\n\n" for a solved example). */
+  static String clozeFormat(String[] q, boolean withAnswer) {
+    String s = q[0] + "\nAnswer:";
+    return withAnswer ? s + " " + q[1 + answerIndex(q[5], null, -1)] + "\n\n" : s;
   }
 
   static int answerIndex(String a, Path file, int row) {

@@ -5,13 +5,16 @@ import dev.shallows.engine.SequenceState;
 import dev.shallows.pruning.Cancellation;
 import dev.shallows.pruning.ProgressListener;
 import dev.shallows.pruning.data.TokenEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
  * Scores multiple-choice items by log-likelihood: for each continuation, the summed log-probability
- * of its tokens after the context; the prediction is the highest-scoring choice (first on ties).
+ * of its tokens after the context ({@link Scoring#SUM}, or divided by the continuation's UTF-8
+ * bytes for answers of different lengths, {@link Scoring#PER_BYTE}: lm-evaluation-harness's
+ * acc_norm); the prediction is the highest-scoring choice (first on ties).
  *
  * <p>Tokenization: context and context+continuation are encoded whole; the tokens after their
  * longest common prefix are the scored ones (so a tokenizer that merges across the boundary is
@@ -21,13 +24,28 @@ import java.util.List;
  */
 public final class MultipleChoiceEval {
 
+  /** How continuation log-likelihoods are compared. */
+  public enum Scoring {
+    /** Summed log-probability (letters and other one-token answers). */
+    SUM,
+    /** Summed log-probability per UTF-8 byte of the continuation (answers written out). */
+    PER_BYTE
+  }
+
   private final Decoder decoder;
+  private final Scoring scoring;
   private final TokenEncoder encoder;
   private final int maxTokens;
 
   /** An evaluator on one model view; prompts are limited to {@code maxTokens} tokens. */
   public MultipleChoiceEval(Decoder decoder, TokenEncoder encoder, int maxTokens) {
+    this(decoder, encoder, maxTokens, Scoring.SUM);
+  }
+
+  /** As above, comparing continuations by {@code scoring}. */
+  public MultipleChoiceEval(Decoder decoder, TokenEncoder encoder, int maxTokens, Scoring scoring) {
     this.decoder = decoder;
+    this.scoring = scoring;
     this.encoder = encoder;
     this.maxTokens = Math.min(maxTokens, decoder.config().maxPositionEmbeddings());
   }
@@ -95,6 +113,9 @@ public final class MultipleChoiceEval {
         ll[c] = LogProbs.of(contextLast, full[c][p]);
       } else {
         ll[c] = continuationLogLikelihood(full[c], Math.max(1, p));
+      }
+      if (scoring == Scoring.PER_BYTE) {
+        ll[c] /= Math.max(1, item.continuations().get(c).getBytes(StandardCharsets.UTF_8).length);
       }
     }
     int best = 0;

@@ -33,19 +33,25 @@ public final class LossCurveChart {
   private LossCurveChart() {}
 
   /**
-   * The loss curve recorded in a {@link Pretrainer#MANIFEST} file ({@code training.loss_curve}).
+   * The loss curve recorded in a {@link Pretrainer#MANIFEST} file ({@code training.loss_curve}) or
+   * in a training checkpoint's {@code trainer_state.json} ({@code losses}).
    */
-  public static List<Double> fromManifest(Path manifest) {
+  public static List<Double> read(Path file) {
     try {
-      JsonNode curve = new ObjectMapper().readTree(manifest.toFile()).at("/training/loss_curve");
+      JsonNode root = new ObjectMapper().readTree(file.toFile());
+      JsonNode curve = root.at("/training/loss_curve");
+      if (curve.isMissingNode()) {
+        curve = root.path("losses");
+      }
       if (!curve.isArray() || curve.isEmpty()) {
-        throw new IllegalArgumentException(manifest + " has no training.loss_curve");
+        throw new IllegalArgumentException(
+            file + " has no training.loss_curve (pretrain manifest) or losses (checkpoint state)");
       }
       List<Double> losses = new ArrayList<>();
       curve.forEach(v -> losses.add(v.asDouble()));
       return losses;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + manifest, e);
+      throw new UncheckedIOException("cannot read " + file, e);
     }
   }
 

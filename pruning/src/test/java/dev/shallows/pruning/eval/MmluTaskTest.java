@@ -42,6 +42,16 @@ class MmluTaskTest {
         "Sky colour?\nA. red\nB. say \"blue\"\nC. green\nD. black\nAnswer: B\n\n",
         MmluTask.load(tmp, 2, 0).get(0).shots().get(1));
     assertEquals("high_school_fun/0", it.id());
+
+    ChoiceItem cloze = MmluTask.loadCloze(tmp, 2, 0).get(0);
+    assertEquals(List.of(" woof", " moo", " meow", " quack"), cloze.continuations());
+    assertEquals(2, cloze.answer());
+    assertEquals(
+        "The following are multiple choice questions (with answers) about high school fun.\n\n"
+            + "2, plus 2?\nAnswer: 4\n\n"
+            + "Sky colour?\nAnswer: say \"blue\"\n\n"
+            + "Cats say?\nAnswer:",
+        cloze.context(2));
   }
 
   @Test

@@ -100,6 +100,14 @@ class MultipleChoiceEvalTest {
       double[] expected = referenceScores(ref, m.encoder(), item.context(0), item.continuations());
       assertArrayEquals(expected, got.logLikelihoods(), 1e-3);
       assertEquals(argmax(expected), got.predicted());
+
+      // per byte: the same log-likelihoods divided by the answers' UTF-8 lengths (16, 8, 32)
+      AccuracyResult.ItemOutcome perByte =
+          new MultipleChoiceEval(decoder, m.encoder(), 512, MultipleChoiceEval.Scoring.PER_BYTE)
+              .score(item, 0);
+      double[] normalized = {expected[0] / 16, expected[1] / 8, expected[2] / 32};
+      assertArrayEquals(normalized, perByte.logLikelihoods(), 1e-4);
+      assertEquals(argmax(normalized), perByte.predicted());
     }
   }
 

@@ -9,7 +9,9 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 @Schema(name = "EvalRequest")
 public class EvalRequest extends LenientRequest {
 
-  @Schema(description = "mmlu, boolq, arc (multiple choice), or loss (normalized next-token loss)")
+  @Schema(
+      description =
+          "mmlu, mmlu-cloze, boolq, arc (multiple choice), or loss (normalized next-token loss)")
   public String task;
 
   @Schema(description = "A built-in dataset: a file or directory name under <model dir>/eval/")

@@ -126,7 +126,8 @@ public class EvalResource {
     String task =
         r.task == null ? (r.items != null ? "mmlu" : null) : r.task.toLowerCase(Locale.ROOT);
     if (task == null || !List.of(EvalSpec.TASKS).contains(task)) {
-      throw ApiException.badRequest("task", "task must be one of mmlu, boolq, arc, loss");
+      throw ApiException.badRequest(
+          "task", "task must be one of " + String.join(", ", EvalSpec.TASKS));
     }
     List<String> lossDocs;
     String lossDesc;

@@ -9,6 +9,7 @@ import dev.shallows.pruning.data.CalibrationSet;
 import dev.shallows.pruning.data.TextDocuments;
 import dev.shallows.pruning.eval.AccuracyResult;
 import dev.shallows.pruning.eval.ChoiceItem;
+import dev.shallows.pruning.eval.Evaluation;
 import dev.shallows.pruning.eval.LossEval;
 import dev.shallows.pruning.eval.LossResult;
 import dev.shallows.pruning.eval.MultipleChoiceEval;
@@ -67,7 +68,7 @@ public final class EvalRunner {
         if (plan.items() != null) {
           long t0 = System.nanoTime();
           AccuracyResult a =
-              new MultipleChoiceEval(d, model.encoder(), ctx)
+              new MultipleChoiceEval(d, model.encoder(), ctx, Evaluation.scoring(plan.task()))
                   .run(
                       plan.task(),
                       plan.description(),
