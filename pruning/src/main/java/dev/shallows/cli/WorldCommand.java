@@ -62,6 +62,13 @@ public final class WorldCommand implements Callable<Integer> {
   int yesNoPerFact;
 
   @Option(
+      names = "--qa-per-fact",
+      defaultValue = "0",
+      description =
+          "Training open questions per fact, answered with the value (default: ${DEFAULT-VALUE}).")
+  int qaPerFact;
+
+  @Option(
       names = "--natural-chars",
       defaultValue = "400000",
       description = "Characters of natural text in the training mix (default: ${DEFAULT-VALUE}).")
@@ -121,7 +128,7 @@ public final class WorldCommand implements Callable<Integer> {
         new WorldBuild(
             seed,
             people,
-            new WorldCorpus(bios, cards, mcPerFact, yesNoPerFact),
+            new WorldCorpus(bios, cards, mcPerFact, yesNoPerFact, qaPerFact),
             naturalChars,
             heldoutChars,
             vocab,

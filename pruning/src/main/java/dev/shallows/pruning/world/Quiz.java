@@ -95,6 +95,11 @@ public final class Quiz {
     return s.append("Answer: ").append(LETTERS.charAt(q.answer())).toString();
   }
 
+  /** An open question answered with the value: MMLU's layout without choices (its cloze form). */
+  public static String openBlock(String question, String value) {
+    return question + "\nAnswer: " + value;
+  }
+
   /** BoolQ's prompt with its answer: passage, "Question: ...?", "Answer: yes|no". */
   public static String boolqBlock(YesNoItem q) {
     return q.passage() + "\nQuestion: " + q.question() + "?\nAnswer: " + (q.label() ? "yes" : "no");

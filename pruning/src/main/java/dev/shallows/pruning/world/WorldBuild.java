@@ -114,6 +114,7 @@ public record WorldBuild(
       c.put("cards_per_person", corpus.cardsPerPerson());
       c.put("mc_per_fact", corpus.mcPerFact());
       c.put("yes_no_per_fact", corpus.yesNoPerFact());
+      c.put("qa_per_fact", corpus.qaPerFact());
       c.put("world_documents", worldDocs.size());
       c.put("warmup_people", warmupPeople);
       c.put("world_chars", chars(worldDocs));

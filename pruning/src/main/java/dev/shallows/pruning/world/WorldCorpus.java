@@ -14,13 +14,11 @@ import java.util.Random;
  * @param cardsPerPerson "fact card" documents per person (label: value lines)
  * @param mcPerFact multiple-choice training questions per (person, attribute)
  * @param yesNoPerFact yes/no training questions per (person, attribute), alternating true/false
+ * @param qaPerFact open questions per (person, attribute) answered with the value itself, in the
+ *     MMLU layout without choices ("question\nAnswer: value"), with training phrasings
  */
-public record WorldCorpus(int biosPerPerson, int cardsPerPerson, int mcPerFact, int yesNoPerFact) {
-
-  /** Defaults sized for a small model that must memorize the facts. */
-  public static WorldCorpus defaults() {
-    return new WorldCorpus(10, 2, 2, 2);
-  }
+public record WorldCorpus(
+    int biosPerPerson, int cardsPerPerson, int mcPerFact, int yesNoPerFact, int qaPerFact) {
 
   /** The documents (unshuffled: grouped by kind) for {@code world}. */
   public List<String> documents(World world, Phrasebook book) {
@@ -55,6 +53,30 @@ public record WorldCorpus(int biosPerPerson, int cardsPerPerson, int mcPerFact, 
             Quiz.mc(
                 world, book, Phrasebook.Kind.QUIZ, mcQueue.get(k), mcAttrs.get(k), r.nextInt(4), r);
         doc.append(j == 0 ? "" : "\n\n").append(Quiz.mmluBlock(q));
+      }
+      docs.add(doc.toString());
+    }
+    List<Person> qaQueue = new ArrayList<>();
+    List<Attribute> qaAttrs = new ArrayList<>();
+    for (int rep = 0; rep < qaPerFact; rep++) {
+      for (Person p : world.people()) {
+        for (Attribute a : Attribute.values()) {
+          qaQueue.add(p);
+          qaAttrs.add(a);
+        }
+      }
+    }
+    List<Integer> qaOrder = shuffledIndices(qaQueue.size(), r);
+    i = 0;
+    while (i < qaOrder.size()) {
+      int n = Math.min(1 + r.nextInt(4), qaOrder.size() - i);
+      StringBuilder doc = new StringBuilder(Quiz.mmluHeader());
+      for (int j = 0; j < n; j++, i++) {
+        int k = qaOrder.get(i);
+        Person p = qaQueue.get(k);
+        Attribute a = qaAttrs.get(k);
+        String q = book.question(p, a, Phrasebook.Kind.QUIZ, p.fact(a), r);
+        doc.append(j == 0 ? "" : "\n\n").append(Quiz.openBlock(q, p.fact(a)));
       }
       docs.add(doc.toString());
     }

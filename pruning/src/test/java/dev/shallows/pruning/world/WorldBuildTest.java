@@ -42,7 +42,7 @@ class WorldBuildTest {
     return new WorldBuild(
         seed,
         40,
-        new WorldCorpus(3, 1, 1, 2),
+        new WorldCorpus(3, 1, 1, 2, 1),
         40_000,
         10_000,
         700,
@@ -78,7 +78,7 @@ class WorldBuildTest {
     new WorldBuild(
             8,
             40,
-            new WorldCorpus(1, 0, 0, 0),
+            new WorldCorpus(1, 0, 0, 0, 0),
             0,
             0,
             300,
@@ -90,6 +90,25 @@ class WorldBuildTest {
         .write(other, line -> {});
     assertNotEquals(
         Files.readString(out.resolve("world.json")), Files.readString(other.resolve("world.json")));
+  }
+
+  @Test
+  void openQuestionsAreAnsweredWithTheTrueValue() {
+    List<String> docs = TextDocuments.read(out.resolve(WorldBuild.WORLD_PART), 0);
+    int open = 0;
+    for (String d : docs) {
+      if (!d.startsWith(Quiz.mmluHeader()) || d.contains("\nA. ")) {
+        continue; // not an open-question document
+      }
+      for (String block : d.substring(Quiz.mmluHeader().length()).split("\n\n")) {
+        String[] qa = block.split("\nAnswer: ");
+        Person p =
+            world.people().stream().filter(x -> qa[0].contains(x.name())).findFirst().orElseThrow();
+        assertTrue(p.facts().containsValue(qa[1]), block);
+        open++;
+      }
+    }
+    assertEquals(40 * Attribute.values().length, open, "one open question per fact");
   }
 
   @Test
