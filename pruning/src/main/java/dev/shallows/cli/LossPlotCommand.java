@@ -60,8 +60,11 @@ public final class LossPlotCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
     Path png = out != null ? out : manifest.resolveSibling(Pretrainer.LOSS_CHART);
-    Path dir = manifest.toAbsolutePath().getParent();
-    LossCurveChart.write(png, dir.getFileName() + ": training loss", losses);
+    String name =
+        Files.isDirectory(model)
+            ? model.toAbsolutePath().normalize().getFileName().toString()
+            : manifest.getFileName().toString().replaceFirst("\\.json$", "");
+    LossCurveChart.write(png, name + ": training loss", losses);
     PrintWriter w = spec.commandLine().getOut();
     w.printf(Locale.ROOT, "wrote %s (%d steps)%n", png, losses.size());
     w.flush();
