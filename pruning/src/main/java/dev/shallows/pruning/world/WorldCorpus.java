@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.function.BiFunction;
 
 /**
  * The training documents of the synthetic world: every person described in many prose biographies
@@ -32,54 +33,21 @@ public record WorldCorpus(
         docs.add(card(p, r));
       }
     }
-    List<Person> mcQueue = new ArrayList<>();
-    List<Attribute> mcAttrs = new ArrayList<>();
-    for (int rep = 0; rep < mcPerFact; rep++) {
-      for (Person p : world.people()) {
-        for (Attribute a : Attribute.values()) {
-          mcQueue.add(p);
-          mcAttrs.add(a);
-        }
-      }
-    }
-    List<Integer> order = shuffledIndices(mcQueue.size(), r);
-    int i = 0;
-    while (i < order.size()) {
-      int n = Math.min(1 + r.nextInt(4), order.size() - i);
-      StringBuilder doc = new StringBuilder(Quiz.mmluHeader());
-      for (int j = 0; j < n; j++, i++) {
-        int k = order.get(i);
-        Quiz.McItem q =
-            Quiz.mc(
-                world, book, Phrasebook.Kind.QUIZ, mcQueue.get(k), mcAttrs.get(k), r.nextInt(4), r);
-        doc.append(j == 0 ? "" : "\n\n").append(Quiz.mmluBlock(q));
-      }
-      docs.add(doc.toString());
-    }
-    List<Person> qaQueue = new ArrayList<>();
-    List<Attribute> qaAttrs = new ArrayList<>();
-    for (int rep = 0; rep < qaPerFact; rep++) {
-      for (Person p : world.people()) {
-        for (Attribute a : Attribute.values()) {
-          qaQueue.add(p);
-          qaAttrs.add(a);
-        }
-      }
-    }
-    List<Integer> qaOrder = shuffledIndices(qaQueue.size(), r);
-    i = 0;
-    while (i < qaOrder.size()) {
-      int n = Math.min(1 + r.nextInt(4), qaOrder.size() - i);
-      StringBuilder doc = new StringBuilder(Quiz.mmluHeader());
-      for (int j = 0; j < n; j++, i++) {
-        int k = qaOrder.get(i);
-        Person p = qaQueue.get(k);
-        Attribute a = qaAttrs.get(k);
-        String q = book.question(p, a, Phrasebook.Kind.QUIZ, p.fact(a), r);
-        doc.append(j == 0 ? "" : "\n\n").append(Quiz.openBlock(q, p.fact(a)));
-      }
-      docs.add(doc.toString());
-    }
+    docs.addAll(
+        quizDocuments(
+            world,
+            mcPerFact,
+            r,
+            (p, a) ->
+                Quiz.mmluBlock(Quiz.mc(world, book, Phrasebook.Kind.QUIZ, p, a, r.nextInt(4), r))));
+    docs.addAll(
+        quizDocuments(
+            world,
+            qaPerFact,
+            r,
+            (p, a) ->
+                Quiz.openBlock(
+                    book.question(p, a, Phrasebook.Kind.QUIZ, p.fact(a), r), p.fact(a))));
     for (int rep = 0; rep < yesNoPerFact; rep++) {
       for (Person p : world.people()) {
         for (Attribute a : Attribute.values()) {
@@ -87,6 +55,38 @@ public record WorldCorpus(
           docs.add(Quiz.boolqBlock(Quiz.yesNo(world, book, Phrasebook.Kind.YESNO, p, a, label, r)));
         }
       }
+    }
+    return docs;
+  }
+
+  /**
+   * Quiz documents in the MMLU layout: every (person, attribute) {@code perFact} times, in shuffled
+   * order, 1-4 blocks per document after the header; {@code block} writes one question (drawing
+   * from {@code r}, so the call order fixes the bytes).
+   */
+  private static List<String> quizDocuments(
+      World world, int perFact, Random r, BiFunction<Person, Attribute, String> block) {
+    List<Person> people = new ArrayList<>();
+    List<Attribute> attrs = new ArrayList<>();
+    for (int rep = 0; rep < perFact; rep++) {
+      for (Person p : world.people()) {
+        for (Attribute a : Attribute.values()) {
+          people.add(p);
+          attrs.add(a);
+        }
+      }
+    }
+    List<Integer> order = shuffledIndices(people.size(), r);
+    List<String> docs = new ArrayList<>();
+    int i = 0;
+    while (i < order.size()) {
+      int n = Math.min(1 + r.nextInt(4), order.size() - i);
+      StringBuilder doc = new StringBuilder(Quiz.mmluHeader());
+      for (int j = 0; j < n; j++, i++) {
+        int k = order.get(i);
+        doc.append(j == 0 ? "" : "\n\n").append(block.apply(people.get(k), attrs.get(k)));
+      }
+      docs.add(doc.toString());
     }
     return docs;
   }
