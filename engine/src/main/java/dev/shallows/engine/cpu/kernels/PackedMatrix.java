@@ -88,22 +88,30 @@ public abstract class PackedMatrix {
       order(x, r * cols, xo, r * kPad);
     }
     int jobs = (tiles + TILES_PER_JOB - 1) / TILES_PER_JOB;
-    Parallel.forEach(
-        jobs,
-        j -> {
-          int t1 = Math.min(tiles, (j + 1) * TILES_PER_JOB);
-          if (m == 1) {
-            for (int t = j * TILES_PER_JOB; t < t1; t++) {
-              dot(t, xo, y);
-            }
-          } else {
-            float[] d = scratch();
-            for (int t = j * TILES_PER_JOB; t < t1; t++) {
-              decode(t, d);
-              multiply(d, t, xo, m, y);
-            }
-          }
-        });
+    // two separate bodies: one shared body profiled first with m == 1 only was later recompiled
+    // by C2 with both paths inlined, too large for the Vector API intrinsics (boxed vectors,
+    // batch 8 three times slower depending on which batch size ran first)
+    if (m == 1) {
+      Parallel.forEach(jobs, j -> dotTiles(j, xo, y));
+    } else {
+      Parallel.forEach(jobs, j -> multiplyTiles(j, xo, m, y));
+    }
+  }
+
+  private void dotTiles(int job, float[] xo, float[] y) {
+    int t1 = Math.min(tiles, (job + 1) * TILES_PER_JOB);
+    for (int t = job * TILES_PER_JOB; t < t1; t++) {
+      dot(t, xo, y);
+    }
+  }
+
+  private void multiplyTiles(int job, float[] xo, int m, float[] y) {
+    int t1 = Math.min(tiles, (job + 1) * TILES_PER_JOB);
+    float[] d = scratch();
+    for (int t = job * TILES_PER_JOB; t < t1; t++) {
+      decode(t, d);
+      multiply(d, t, xo, m, y);
+    }
   }
 
   private float[] scratch() {

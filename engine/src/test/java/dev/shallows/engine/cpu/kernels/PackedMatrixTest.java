@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -20,7 +21,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  *   <li>kernel vs Σ x·Ŵ in double, Ŵ the format's dequantized weights read back one element at a
  *       time: |error| ≤ 1e-5 · Σ|x·Ŵ| (F32 accumulation only);
  *   <li>Ŵ vs the original W: BF16 relative 2^-8; int8 ≤ row absmax / 254; NF4 ≤ block absmax ·
- *       (largest level gap) / 2; and so kernel vs Σ x·W within Σ|x|·bound + the first error.
+ *       ((largest level gap) / 2 + the int8 level table's rounding, at most 0.0037); and so kernel
+ *       vs Σ x·W within Σ|x|·bound + the first error.
  * </ul>
  */
 class PackedMatrixTest {
@@ -91,6 +93,18 @@ class PackedMatrixTest {
     System.out.printf("%s: worst kernel error %.2e of sum |x*w|%n", format, worstKernel);
   }
 
+  @Test
+  void nf4LevelTableStaysWithinItsStatedRounding() {
+    // independent of the kernel: 127 * level rounded, compared with the F32 levels
+    double worst = 0;
+    for (float level : Nf4.LEVELS) {
+      worst = Math.max(worst, Math.abs(Math.round(127 * level) / 127.0 - level));
+    }
+    assertEquals(worst, Nf4Kernel.levelRounding(), 1e-12);
+    assertTrue(worst < 0.0037, "int8 level table error " + worst);
+    assertTrue(worst < 0.025 * Nf4.maxLevelGap() / 2, "small against NF4's own rounding");
+  }
+
   /** How far the format may move W[r, c] (independent of the kernel code). */
   private static double elementBound(WeightFormat format, float[] w, int r, int c, int k) {
     double v = w[r * k + c];
@@ -112,7 +126,7 @@ class PackedMatrixTest {
           for (int j = b0; j < Math.min(k, b0 + Nf4.BLOCK); j++) {
             max = Math.max(max, Math.abs(w[r * k + j]));
           }
-          return max * Nf4.maxLevelGap() / 2 * (1 + 1e-5);
+          return max * (Nf4.maxLevelGap() / 2 + Nf4Kernel.levelRounding()) * (1 + 1e-5);
         }
       default:
         throw new IllegalArgumentException(format.name());
