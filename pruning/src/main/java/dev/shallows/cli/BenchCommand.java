@@ -5,6 +5,7 @@ import dev.shallows.engine.bench.DecodeBench.Backend;
 import dev.shallows.engine.bench.DecodeBench.Result;
 import dev.shallows.engine.bench.DecodeBench.Shape;
 import dev.shallows.engine.cpu.CpuDecoder;
+import dev.shallows.engine.cpu.kernels.QuantizedVariant;
 import dev.shallows.engine.cpu.kernels.WeightFormat;
 import dev.shallows.engine.djl.DjlDecoder;
 import java.io.PrintWriter;
@@ -12,7 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -20,7 +23,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code shallows bench}: prefill and decode tokens/s of the CPU fast path against the stock-DJL
- * baseline on random-weight F32 Llamas, with the bandwidth bound measured in the same run.
+ * baseline on random-weight F32 Llamas (and stored narrow-weight variants of them), with the
+ * bandwidth bound and each backend's resident memory measured in the same run.
  */
 @Command(
     name = "bench",
@@ -31,7 +35,10 @@ import picocli.CommandLine.Spec;
           + " memory-maps them, and reports prefill and batch-1 / batch-8 decode tokens/s for"
           + " each implementation, ratios to the first one (the baseline), and batch-1 decode as"
           + " a fraction of the bound weight-bytes-per-token / read bandwidth measured in the same"
-          + " run. Run it on an otherwise idle machine: both implementations use 2 threads."
+          + " run, and the resident memory (RSS, of it anonymous: heap and repacked weights)"
+          + " while each backend is loaded. --formats backends load stored variants as"
+          + " `shallows quantize` writes them (made once under --dir). Run it on an otherwise"
+          + " idle machine: both implementations use 2 threads."
     })
 public final class BenchCommand implements Callable<Integer> {
 
@@ -102,6 +109,26 @@ public final class BenchCommand implements Callable<Integer> {
     return keep;
   }
 
+  /**
+   * The checkpoint a format's backends load: a stored variant as {@code shallows quantize} writes
+   * it (made once beside the F32 checkpoint, then reused), or the F32 checkpoint itself.
+   */
+  private static UnaryOperator<Path> stored(WeightFormat format) {
+    if (format == WeightFormat.F32) {
+      return UnaryOperator.identity();
+    }
+    return f32 -> {
+      Path variant = f32.resolveSibling(f32.getFileName() + "-" + format.id());
+      if (!Files.exists(variant.resolve("config.json"))) {
+        long t0 = System.nanoTime();
+        QuantizedVariant.write(f32, format, variant, false);
+        System.err.printf(
+            Locale.ROOT, "wrote %s in %.1f s%n", variant, (System.nanoTime() - t0) / 1e9);
+      }
+      return variant;
+    };
+  }
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -122,7 +149,8 @@ public final class BenchCommand implements Callable<Integer> {
     }
     for (String f : formats) {
       WeightFormat format = WeightFormat.parse(f);
-      backends.add(new Backend("cpu-" + format.id(), w -> new CpuDecoder(w, format)));
+      backends.add(
+          new Backend("cpu-" + format.id(), w -> new CpuDecoder(w, format), stored(format)));
     }
     if (pruneLayers > 0) {
       for (String f : formats) {
@@ -130,7 +158,8 @@ public final class BenchCommand implements Callable<Integer> {
         backends.add(
             new Backend(
                 format.id() + "-p" + pruneLayers,
-                w -> new CpuDecoder(w.keep(deepBlockRemoved(w.layers().size())), format)));
+                w -> new CpuDecoder(w.keep(deepBlockRemoved(w.layers().size())), format),
+                stored(format)));
       }
     }
     List<Result> results = new ArrayList<>();

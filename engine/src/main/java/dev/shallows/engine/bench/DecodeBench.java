@@ -16,12 +16,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * Prefill and decode throughput of decoder implementations on random-weight F32 Llamas (written to
  * disk and memory-mapped like real checkpoints), with the machine's read bandwidth measured in the
  * same run so batch-1 decode can be stated as a fraction of its bandwidth bound (weight bytes per
- * token ÷ bandwidth). The first backend listed is the baseline for the ratios.
+ * token ÷ bandwidth). The first backend listed is the baseline for the ratios. The process's
+ * resident memory is sampled while each backend is loaded ({@link ResidentMemory}).
  */
 public final class DecodeBench {
 
@@ -29,12 +31,29 @@ public final class DecodeBench {
   public record Shape(
       String name, int layers, int hidden, int intermediate, int heads, int kvHeads, int vocab) {}
 
-  /** A decoder implementation under test. */
-  public record Backend(String name, Function<LlamaWeights, Decoder> factory) {}
+  /**
+   * A decoder implementation under test, on the checkpoint {@code source} makes of the shape's
+   * random F32 checkpoint directory (the directory itself, or a variant written from it).
+   */
+  public record Backend(
+      String name, Function<LlamaWeights, Decoder> factory, UnaryOperator<Path> source) {
+    public Backend(String name, Function<LlamaWeights, Decoder> factory) {
+      this(name, factory, UnaryOperator.identity());
+    }
+  }
 
-  /** Measured throughputs of one backend on one shape, tokens per second. */
+  /**
+   * Measured throughputs of one backend on one shape (tokens per second), its weight bytes, and the
+   * process's resident memory while it was loaded (after a GC).
+   */
   public record Result(
-      Shape shape, String backend, double prefill, double decode1, double decode8, long bytes) {}
+      Shape shape,
+      String backend,
+      double prefill,
+      double decode1,
+      double decode8,
+      long bytes,
+      ResidentMemory memory) {}
 
   /** How much to measure. */
   public record Settings(int prefillTokens, int decodeSteps, int batch, int batchPrompt) {}
@@ -70,7 +89,11 @@ public final class DecodeBench {
     return bw;
   }
 
-  /** Runs every backend on one shape (checkpoint generated once, reused from workDir). */
+  /**
+   * Runs every backend on one shape (checkpoint generated once, reused from workDir). Each backend
+   * opens its own checkpoint, and the previous one's is closed and collected first, so its resident
+   * memory is its own.
+   */
   public List<Result> run(Shape shape, List<Backend> backends) throws Exception {
     Path dir = workDir.resolve(shape.name());
     if (!Files.exists(dir.resolve("model.safetensors"))) {
@@ -88,24 +111,30 @@ public final class DecodeBench {
       log.printf(Locale.ROOT, "wrote %s in %.1f s%n", dir, (System.nanoTime() - t0) / 1e9);
     }
     List<Result> out = new ArrayList<>();
-    try (Checkpoint ck = Checkpoint.open(dir)) {
-      LlamaWeights w = LlamaWeights.load(ck);
-      for (Backend b : backends) {
-        measureBandwidth();
+    for (Backend b : backends) {
+      measureBandwidth();
+      ResidentMemory.afterGc(); // the previous backend's weights and mappings are gone
+      try (Checkpoint ck = Checkpoint.open(b.source().apply(dir))) {
+        LlamaWeights w = LlamaWeights.load(ck);
         try (Decoder dec = b.factory().apply(w)) {
           out.add(measure(shape, b.name(), dec, w));
         }
-        Result r = out.get(out.size() - 1);
-        log.printf(
-            Locale.ROOT,
-            "%s %s: prefill %.1f tok/s, decode b1 %.2f tok/s, b%d %.2f tok/s%n",
-            shape.name(),
-            b.name(),
-            r.prefill(),
-            r.decode1(),
-            settings.batch(),
-            r.decode8());
       }
+      Result r = out.get(out.size() - 1);
+      log.printf(
+          Locale.ROOT,
+          "%s %s: prefill %.1f tok/s, decode b1 %.2f tok/s, b%d %.2f tok/s, RSS %.0f MB"
+              + " (anon %.0f, file %.0f, live heap %.0f)%n",
+          shape.name(),
+          b.name(),
+          r.prefill(),
+          r.decode1(),
+          settings.batch(),
+          r.decode8(),
+          r.memory().totalBytes() / 1e6,
+          r.memory().anonBytes() / 1e6,
+          r.memory().fileBytes() / 1e6,
+          r.memory().heapUsedBytes() / 1e6);
     }
     return out;
   }
@@ -170,7 +199,7 @@ public final class DecodeBench {
         dec instanceof CpuDecoder cpu
             ? cpu.linearWeightBytes() + 4L * w.embed().cols() // as kept; pruned views are smaller
             : decodeBytes(w);
-    return new Result(shape, name, prefill, decode1, decodeB, bytes);
+    return new Result(shape, name, prefill, decode1, decodeB, bytes, ResidentMemory.afterGc());
   }
 
   /** Weight bytes one decode step streams: every linear layer, the LM head, one embedding row. */
@@ -198,10 +227,13 @@ public final class DecodeBench {
     sb.append(
         String.format(
             Locale.ROOT,
-            "%-10s %-9s %8s %9s %9s %9s %7s %9s %8s %8s %8s %8s%n",
+            "%-10s %-9s %8s %8s %8s %8s %9s %9s %9s %7s %9s %8s %8s %8s %8s%n",
             "shape",
             "impl",
             "wts MB",
+            "RSS MB",
+            "anon MB",
+            "heap MB",
             "prefill/s",
             "dec b1/s",
             "dec b8/s",
@@ -217,10 +249,14 @@ public final class DecodeBench {
       sb.append(
           String.format(
               Locale.ROOT,
-              "%-10s %-9s %8.0f %9.1f %9.2f %9.2f %7.2f %9.2f %8.2f %8.2f %8.2f %8.2f%n",
+              "%-10s %-9s %8.0f %8.0f %8.0f %8.0f %9.1f %9.2f %9.2f %7.2f %9.2f %8.2f %8.2f %8.2f"
+                  + " %8.2f%n",
               r.shape().name(),
               r.backend(),
               r.bytes() / 1e6,
+              r.memory().totalBytes() / 1e6,
+              r.memory().anonBytes() / 1e6,
+              r.memory().heapUsedBytes() / 1e6,
               r.prefill(),
               r.decode1(),
               r.decode8(),
