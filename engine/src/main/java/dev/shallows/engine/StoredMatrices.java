@@ -5,7 +5,6 @@ import dev.shallows.store.Checkpoint;
 import dev.shallows.store.DType;
 import dev.shallows.store.Tensor;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 
 /**
@@ -35,25 +34,32 @@ final class StoredMatrices {
     }
     return switch (t.dtype()) {
       case F32 -> new Matrix(name, t.toF32(), rows, cols);
-      case F16, BF16 -> Matrix.lazy(name, rows, cols, widening(t, cols));
+      case F16, BF16 ->
+          Matrix.lazy(name, rows, cols, widening(t, cols, new StoredRows(ckpt, name, 2 * cols)));
       case I8 ->
           Matrix.lazy(
               name,
               rows,
               cols,
-              QuantizedLayout.source(t, ckpt.tensor(name + QuantizedLayout.SCALE)));
+              QuantizedLayout.source(
+                  t, ckpt.tensor(name + QuantizedLayout.SCALE), new StoredRows(ckpt, name, cols)));
       case U8 ->
           Matrix.lazy(
               name,
               rows,
               cols,
-              QuantizedLayout.source(t, ckpt.tensor(name + QuantizedLayout.ABSMAX)));
+              QuantizedLayout.source(
+                  t,
+                  ckpt.tensor(name + QuantizedLayout.ABSMAX),
+                  new StoredRows(ckpt, name, cols / 2)));
     };
   }
 
-  /** A 16-bit float tensor widened row by row, or whole by {@link Tensor#toF32}. */
-  private static Matrix.Source widening(Tensor t, int cols) {
-    ByteBuffer in = t.data().duplicate().order(ByteOrder.LITTLE_ENDIAN);
+  /**
+   * A 16-bit float tensor widened row by row (read from the file), or whole by {@link
+   * Tensor#toF32}.
+   */
+  private static Matrix.Source widening(Tensor t, int cols, StoredRows rows) {
     boolean bf16 = t.dtype() == DType.BF16;
     return new Matrix.Source() {
       @Override
@@ -63,9 +69,9 @@ final class StoredMatrices {
 
       @Override
       public void row(int r, float[] dst) {
-        int base = in.position() + 2 * r * cols;
+        ByteBuffer in = rows.row(r);
         for (int c = 0; c < cols; c++) {
-          short bits = in.getShort(base + 2 * c);
+          short bits = in.getShort(2 * c);
           dst[c] = bf16 ? Tensor.bf16ToFloat(bits) : Tensor.halfToFloat(bits);
         }
       }

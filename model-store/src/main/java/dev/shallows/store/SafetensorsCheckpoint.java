@@ -150,16 +150,9 @@ final class SafetensorsCheckpoint implements Checkpoint {
 
   @Override
   public synchronized Tensor tensor(String name) {
-    Entry e = entries.get(name);
-    if (e == null) {
-      throw new IllegalArgumentException("tensor '" + name + "' not found in " + dir);
-    }
+    Entry e = entry(name);
     try {
-      FileChannel ch = channels.get(e.file());
-      if (ch == null) {
-        ch = FileChannel.open(e.file(), StandardOpenOption.READ);
-        channels.put(e.file(), ch);
-      }
+      FileChannel ch = channel(e.file());
       ByteBuffer mapped =
           e.end() == e.start()
               ? ByteBuffer.allocateDirect(0)
@@ -168,6 +161,55 @@ final class SafetensorsCheckpoint implements Checkpoint {
     } catch (IOException ex) {
       throw new UncheckedIOException("cannot map " + name + " from " + e.file(), ex);
     }
+  }
+
+  @Override
+  public void read(String name, long offset, ByteBuffer dst) {
+    Entry e = entry(name);
+    if (offset < 0 || offset + dst.remaining() > e.end() - e.start()) {
+      throw new IllegalArgumentException(
+          name
+              + ": bytes "
+              + offset
+              + "+"
+              + dst.remaining()
+              + " past its "
+              + (e.end() - e.start()));
+    }
+    try {
+      FileChannel ch;
+      synchronized (this) {
+        ch = channel(e.file());
+      }
+      long at = e.start() + offset;
+      while (dst.hasRemaining()) {
+        int n = ch.read(dst, at); // positional: safe from several threads at once
+        if (n < 0) {
+          throw new IOException("unexpected end of file at byte " + at);
+        }
+        at += n;
+      }
+    } catch (IOException ex) {
+      throw new UncheckedIOException("cannot read " + name + " from " + e.file(), ex);
+    }
+  }
+
+  private Entry entry(String name) {
+    Entry e = entries.get(name);
+    if (e == null) {
+      throw new IllegalArgumentException("tensor '" + name + "' not found in " + dir);
+    }
+    return e;
+  }
+
+  /** The open channel of a weights file (opened on first use; guarded by this). */
+  private FileChannel channel(Path file) throws IOException {
+    FileChannel ch = channels.get(file);
+    if (ch == null) {
+      ch = FileChannel.open(file, StandardOpenOption.READ);
+      channels.put(file, ch);
+    }
+    return ch;
   }
 
   @Override

@@ -126,6 +126,34 @@ class SafetensorsCheckpointTest {
   }
 
   @Test
+  void positionalReadsMatchTheMappingInEveryShard() throws IOException {
+    Path dir = Files.createDirectories(tmp.resolve("read"));
+    writeConfig(dir);
+    float[] values = new float[300];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = i * 0.5f - 7;
+    }
+    Tensor a = Tensor.ofFloats("model.embed_tokens.weight", new long[] {3, 100}, values);
+    Tensor b = Tensor.ofFloats("model.norm.weight", new long[] {2}, new float[] {5, 6});
+    SafetensorsWriter.write(dir.resolve("model.safetensors"), List.of(b, a));
+    try (Checkpoint ck = Checkpoint.open(dir)) {
+      java.nio.ByteBuffer row = java.nio.ByteBuffer.allocate(400);
+      ck.read(a.name(), 400, row); // row 1
+      row.flip().order(java.nio.ByteOrder.LITTLE_ENDIAN);
+      for (int c = 0; c < 100; c++) {
+        assertEquals(values[100 + c], row.getFloat(4 * c), 0f, "row 1 col " + c);
+      }
+      java.nio.ByteBuffer tail = java.nio.ByteBuffer.allocate(8);
+      ck.read(b.name(), 0, tail);
+      assertEquals(5f, tail.flip().order(java.nio.ByteOrder.LITTLE_ENDIAN).getFloat(0));
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> ck.read(a.name(), 1000, java.nio.ByteBuffer.allocate(400)),
+          "reading past the tensor's end");
+    }
+  }
+
+  @Test
   void writeThenReadIsByteIdentical() throws IOException {
     Path dir = Files.createDirectories(tmp.resolve("rt"));
     writeConfig(dir);

@@ -1,6 +1,7 @@
 package dev.shallows.engine.cpu.kernels;
 
 import dev.shallows.engine.Matrix;
+import dev.shallows.engine.StoredRows;
 import dev.shallows.engine.quant.Nf4;
 import dev.shallows.engine.quant.Nf4Matrix;
 import dev.shallows.store.DType;
@@ -94,29 +95,28 @@ public final class QuantizedLayout {
 
   /**
    * Stored codes (I8 or U8 tensor) with their scales as a lazily decoded matrix source: rows are
-   * dequantized one at a time for repacking; the whole F32 form only when asked for.
+   * read from the file ({@code rows}) and dequantized one at a time for repacking; the whole F32
+   * form only when asked for.
    */
-  public static Matrix.Source source(Tensor codes, Tensor scales) {
+  public static Matrix.Source source(Tensor codes, Tensor scales, StoredRows rows) {
     boolean nf4 = codes.dtype() == DType.U8;
-    int rows = Math.toIntExact(codes.shape()[0]);
     int cols = Math.toIntExact(codes.shape()[1] * (nf4 ? 2 : 1));
-    ByteBuffer in = codes.data();
+    int n = Math.toIntExact(codes.shape()[0]);
     float[] s = scales.toFloatArray(); // int8: (rows); nf4: (rows, groups)
     int groups = (cols + Nf4.BLOCK - 1) / Nf4.BLOCK;
     return new Matrix.Source() {
       @Override
       public void row(int r, float[] dst) {
+        ByteBuffer in = rows.row(r);
         if (nf4) {
-          int base = in.position() + r * (cols / 2);
           for (int c = 0; c < cols; c++) {
-            int b = in.get(base + c / 2);
+            int b = in.get(c / 2);
             int code = (c & 1) == 0 ? (b >> 4) & 15 : b & 15;
             dst[c] = Nf4.LEVELS[code] * s[r * groups + c / Nf4.BLOCK];
           }
         } else {
-          int base = in.position() + r * cols;
           for (int c = 0; c < cols; c++) {
-            dst[c] = in.get(base + c) * s[r];
+            dst[c] = in.get(c) * s[r];
           }
         }
       }
@@ -124,11 +124,11 @@ public final class QuantizedLayout {
       @Override
       public FloatBuffer toF32() {
         FloatBuffer out =
-            ByteBuffer.allocateDirect(Math.multiplyExact(4 * rows, cols))
+            ByteBuffer.allocateDirect(Math.multiplyExact(4 * n, cols))
                 .order(ByteOrder.nativeOrder())
                 .asFloatBuffer();
         float[] a = new float[cols];
-        for (int r = 0; r < rows; r++) {
+        for (int r = 0; r < n; r++) {
           row(r, a);
           out.put(r * cols, a);
         }
