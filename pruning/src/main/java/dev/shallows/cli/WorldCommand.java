@@ -69,6 +69,14 @@ public final class WorldCommand implements Callable<Integer> {
   int qaPerFact;
 
   @Option(
+      names = "--in-context-per-fact",
+      defaultValue = "0",
+      description =
+          "Training multiple-choice and yes/no questions per fact with the answer stated just"
+              + " before them, to teach the formats apart from recall (default: ${DEFAULT-VALUE}).")
+  int inContextPerFact;
+
+  @Option(
       names = "--natural-chars",
       defaultValue = "400000",
       description = "Characters of natural text in the training mix (default: ${DEFAULT-VALUE}).")
@@ -128,7 +136,7 @@ public final class WorldCommand implements Callable<Integer> {
         new WorldBuild(
             seed,
             people,
-            new WorldCorpus(bios, cards, mcPerFact, yesNoPerFact, qaPerFact),
+            new WorldCorpus(bios, cards, mcPerFact, yesNoPerFact, qaPerFact, inContextPerFact),
             naturalChars,
             heldoutChars,
             vocab,

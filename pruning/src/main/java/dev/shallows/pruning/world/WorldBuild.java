@@ -115,6 +115,7 @@ public record WorldBuild(
       c.put("mc_per_fact", corpus.mcPerFact());
       c.put("yes_no_per_fact", corpus.yesNoPerFact());
       c.put("qa_per_fact", corpus.qaPerFact());
+      c.put("in_context_per_fact", corpus.inContextPerFact());
       c.put("world_documents", worldDocs.size());
       c.put("warmup_people", warmupPeople);
       c.put("world_chars", chars(worldDocs));

@@ -17,9 +17,18 @@ import java.util.function.BiFunction;
  * @param yesNoPerFact yes/no training questions per (person, attribute), alternating true/false
  * @param qaPerFact open questions per (person, attribute) answered with the value itself, in the
  *     MMLU layout without choices ("question\nAnswer: value"), with training phrasings
+ * @param inContextPerFact multiple-choice and yes/no questions per (person, attribute) whose answer
+ *     is stated just before them (the fact sentence, then the question; for yes/no, in the
+ *     passage): they teach the formats' mechanics (find the option that holds the value, compare a
+ *     value) apart from recall
  */
 public record WorldCorpus(
-    int biosPerPerson, int cardsPerPerson, int mcPerFact, int yesNoPerFact, int qaPerFact) {
+    int biosPerPerson,
+    int cardsPerPerson,
+    int mcPerFact,
+    int yesNoPerFact,
+    int qaPerFact,
+    int inContextPerFact) {
 
   /** The documents (unshuffled: grouped by kind) for {@code world}. */
   public List<String> documents(World world, Phrasebook book) {
@@ -53,6 +62,30 @@ public record WorldCorpus(
         for (Attribute a : Attribute.values()) {
           boolean label = (rep + p.name().length() + a.ordinal()) % 2 == 0;
           docs.add(Quiz.boolqBlock(Quiz.yesNo(world, book, Phrasebook.Kind.YESNO, p, a, label, r)));
+        }
+      }
+    }
+    docs.addAll(
+        quizDocuments(
+            world,
+            inContextPerFact,
+            r,
+            (p, a) -> {
+              String stated = book.fact(p, a, true, r);
+              return stated
+                  + "\n"
+                  + Quiz.mmluBlock(
+                      Quiz.mc(world, book, Phrasebook.Kind.QUIZ, p, a, r.nextInt(4), r));
+            }));
+    for (int rep = 0; rep < inContextPerFact; rep++) {
+      for (Person p : world.people()) {
+        for (Attribute a : Attribute.values()) {
+          boolean label = (rep + p.name().length() + a.ordinal()) % 2 == 1;
+          Quiz.YesNoItem q = Quiz.yesNo(world, book, Phrasebook.Kind.YESNO, p, a, label, r);
+          String passage = q.passage() + " " + book.fact(p, a, false, r);
+          docs.add(
+              Quiz.boolqBlock(
+                  new Quiz.YesNoItem(p, a, q.question(), passage, q.value(), q.label())));
         }
       }
     }

@@ -42,7 +42,7 @@ class WorldBuildTest {
     return new WorldBuild(
         seed,
         40,
-        new WorldCorpus(3, 1, 1, 2, 1),
+        new WorldCorpus(3, 1, 1, 2, 1, 1),
         40_000,
         10_000,
         700,
@@ -64,6 +64,29 @@ class WorldBuildTest {
   }
 
   @Test
+  void inContextQuestionsStateTheirAnswerJustBefore() {
+    int blocks = 0;
+    for (String doc : TextDocuments.read(out.resolve(WorldBuild.TRAIN), 0)) {
+      if (!doc.startsWith(Quiz.mmluHeader())) {
+        continue;
+      }
+      for (String block : doc.substring(Quiz.mmluHeader().length()).split("\n\n")) {
+        String[] lines = block.split("\n");
+        if (lines.length != 7) {
+          continue; // a closed-book block: question, 4 choices, answer
+        }
+        int answer = Quiz.LETTERS.indexOf(lines[6].charAt(lines[6].length() - 1));
+        String truth = lines[2 + answer].substring(3); // "B. value"
+        assertTrue(
+            lines[0].toLowerCase(Locale.ROOT).contains(truth.toLowerCase(Locale.ROOT)),
+            lines[0] + " does not state " + truth);
+        blocks++;
+      }
+    }
+    assertEquals(40 * Attribute.values().length, blocks, "one in-context question per fact");
+  }
+
+  @Test
   void sameSeedGivesTheSameBytesAndAnotherSeedDoesNot() throws Exception {
     Path again = tmp.resolve("b");
     small(7).write(again, line -> {});
@@ -78,7 +101,7 @@ class WorldBuildTest {
     new WorldBuild(
             8,
             40,
-            new WorldCorpus(1, 0, 0, 0, 0),
+            new WorldCorpus(1, 0, 0, 0, 0, 0),
             0,
             0,
             300,
