@@ -95,6 +95,19 @@ public final class BenchCommand implements Callable<Integer> {
       description = "prompt tokens of each batched sequence (default: ${DEFAULT-VALUE})")
   int batchPrompt;
 
+  @Option(
+      names = "--isolate",
+      description =
+          "run each backend in its own JVM, so that its resident memory is its own (takes longer:"
+              + " every JVM warms up again)")
+  boolean isolate;
+
+  @Option(
+      names = "--only",
+      hidden = true,
+      description = "run only this backend (--isolate's child)")
+  String only;
+
   /** Layer positions kept when the pruneLayers deepest layers before the last are dropped. */
   private int[] deepBlockRemoved(int layers) {
     if (pruneLayers >= layers - 1) {
@@ -127,6 +140,25 @@ public final class BenchCommand implements Callable<Integer> {
       }
       return variant;
     };
+  }
+
+  /** This command line for one shape and one backend, as an --isolate child runs it. */
+  private List<String> childArgs(Path work, String shape, String backend) {
+    List<String> a = new ArrayList<>();
+    a.addAll(
+        List.of("--dir", work.toString(), "--shapes", shape, "--impls", String.join(",", impls)));
+    if (!formats.isEmpty()) {
+      a.addAll(List.of("--formats", String.join(",", formats)));
+    }
+    a.addAll(
+        List.of(
+            "--prune-layers", "" + pruneLayers,
+            "--prefill", "" + prefill,
+            "--steps", "" + steps,
+            "--batch", "" + batch,
+            "--batch-prompt", "" + batchPrompt,
+            "--only", backend));
+    return a;
   }
 
   @Override
@@ -162,7 +194,13 @@ public final class BenchCommand implements Callable<Integer> {
                 stored(format)));
       }
     }
-    List<Result> results = new ArrayList<>();
+    if (only != null) {
+      backends.removeIf(b -> !b.name().equals(only));
+      if (backends.isEmpty()) {
+        throw new picocli.CommandLine.ParameterException(
+            spec.commandLine(), "--only names no backend of this command line: " + only);
+      }
+    }
     for (String s : shapes) {
       Shape shape =
           switch (s.trim()) {
@@ -176,9 +214,25 @@ public final class BenchCommand implements Callable<Integer> {
       DecodeBench bench =
           new DecodeBench(
               work, new DecodeBench.Settings(prefill, n, batch, batchPrompt), System.err);
-      results.addAll(bench.run(shape, backends));
+      List<Result> results = new ArrayList<>();
+      if (isolate) {
+        for (Backend b : backends) {
+          for (IsolatedBench.Line line : IsolatedBench.run(childArgs(work, s.trim(), b.name()))) {
+            results.add(line.result());
+            bench.noteBandwidth(line.bandwidth());
+          }
+        }
+      } else {
+        results.addAll(bench.run(shape, backends));
+      }
       bench.measureBandwidth();
-      out.print(bench.table(results.subList(results.size() - backends.size(), results.size())));
+      if (only != null) {
+        for (Result r : results) {
+          out.println(IsolatedBench.line(r, bench.bandwidth()));
+        }
+      } else {
+        out.print(bench.table(results));
+      }
       out.flush();
     }
     out.printf("load average now: %s%n", Files.readString(Path.of("/proc/loadavg")).trim());
