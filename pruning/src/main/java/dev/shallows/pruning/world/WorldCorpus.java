@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.function.BiFunction;
+import java.util.function.UnaryOperator;
 
 /**
  * The training documents of the synthetic world: every person described in many prose biographies
@@ -57,14 +58,7 @@ public record WorldCorpus(
             (p, a) ->
                 Quiz.openBlock(
                     book.question(p, a, Phrasebook.Kind.QUIZ, p.fact(a), r), p.fact(a))));
-    for (int rep = 0; rep < yesNoPerFact; rep++) {
-      for (Person p : world.people()) {
-        for (Attribute a : Attribute.values()) {
-          boolean label = (rep + p.name().length() + a.ordinal()) % 2 == 0;
-          docs.add(Quiz.boolqBlock(Quiz.yesNo(world, book, Phrasebook.Kind.YESNO, p, a, label, r)));
-        }
-      }
-    }
+    docs.addAll(yesNoDocuments(world, book, yesNoPerFact, 0, r, q -> q));
     docs.addAll(
         quizDocuments(
             world,
@@ -77,15 +71,45 @@ public record WorldCorpus(
                   + Quiz.mmluBlock(
                       Quiz.mc(world, book, Phrasebook.Kind.QUIZ, p, a, r.nextInt(4), r));
             }));
-    for (int rep = 0; rep < inContextPerFact; rep++) {
+    docs.addAll(
+        yesNoDocuments(
+            world,
+            book,
+            inContextPerFact,
+            1,
+            r,
+            q -> {
+              String stated = book.fact(q.person(), q.attribute(), false, r);
+              return new Quiz.YesNoItem(
+                  q.person(),
+                  q.attribute(),
+                  q.question(),
+                  q.passage() + " " + stated,
+                  q.value(),
+                  q.label());
+            }));
+    return docs;
+  }
+
+  /**
+   * BoolQ-layout documents: every (person, attribute) {@code perFact} times, labels alternating
+   * (true where rep + name length + attribute ordinal has the parity {@code trueParity}); {@code
+   * edit} may change each item after it is drawn (drawing from {@code r} too).
+   */
+  private static List<String> yesNoDocuments(
+      World world,
+      Phrasebook book,
+      int perFact,
+      int trueParity,
+      Random r,
+      UnaryOperator<Quiz.YesNoItem> edit) {
+    List<String> docs = new ArrayList<>();
+    for (int rep = 0; rep < perFact; rep++) {
       for (Person p : world.people()) {
         for (Attribute a : Attribute.values()) {
-          boolean label = (rep + p.name().length() + a.ordinal()) % 2 == 1;
+          boolean label = (rep + p.name().length() + a.ordinal()) % 2 == trueParity;
           Quiz.YesNoItem q = Quiz.yesNo(world, book, Phrasebook.Kind.YESNO, p, a, label, r);
-          String passage = q.passage() + " " + book.fact(p, a, false, r);
-          docs.add(
-              Quiz.boolqBlock(
-                  new Quiz.YesNoItem(p, a, q.question(), passage, q.value(), q.label())));
+          docs.add(Quiz.boolqBlock(edit.apply(q)));
         }
       }
     }
