@@ -13,6 +13,13 @@ public interface SequenceState extends AutoCloseable {
   /** Maximum positions this state can hold. */
   int capacity();
 
+  /**
+   * Forgets every position from {@code length} on ({@code 0 <= length <= length()}): the next token
+   * goes at position {@code length}. The cache is positional, so this costs nothing, and a prefix
+   * shared by several continuations is prefilled once and each continuation after it in turn.
+   */
+  void truncate(int length);
+
   /** Bytes of KV cache this state holds (for metrics). */
   long cacheBytes();
 

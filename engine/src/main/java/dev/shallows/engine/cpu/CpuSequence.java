@@ -38,6 +38,16 @@ final class CpuSequence implements SequenceState {
     return keys.length == 0 ? 0 : 2L * keys.length * keys[0].length * Float.BYTES;
   }
 
+  @Override
+  public void truncate(int newLength) {
+    checkRoom(0);
+    if (newLength < 0 || newLength > length) {
+      throw new IllegalArgumentException(
+          "cannot truncate a sequence of " + length + " positions to " + newLength);
+    }
+    length = newLength;
+  }
+
   /** Marks {@code n} more positions as filled (after a forward pass wrote them). */
   void advance(int n) {
     length += n;

@@ -59,6 +59,15 @@ final class DjlSequence implements SequenceState {
   }
 
   @Override
+  public void truncate(int newLength) {
+    if (newLength < 0 || newLength > length) {
+      throw new IllegalArgumentException(
+          "cannot truncate a sequence of " + length + " positions to " + newLength);
+    }
+    length = newLength;
+  }
+
+  @Override
   public int length() {
     return length;
   }

@@ -167,6 +167,29 @@ class CpuDecoderTest {
   }
 
   @Test
+  void truncatedSequenceContinuesLikeAFreshOne() {
+    Spec spec = RandomModels.small();
+    Path dir = RandomModels.write(tmp.resolve("m"), spec);
+    int[] a = RandomModels.tokens(7, spec.vocab(), 3);
+    int[] b = RandomModels.tokens(7, spec.vocab(), 4);
+    System.arraycopy(a, 0, b, 0, 3); // a and b share their first 3 tokens
+    try (Checkpoint ck = Checkpoint.open(dir);
+        CpuDecoder dec = new CpuDecoder(LlamaWeights.load(ck));
+        SequenceState seq = dec.newSequence(7)) {
+      dec.prefill(seq, a, true);
+      seq.truncate(3);
+      assertEquals(3, seq.length());
+      float[][] rest = dec.prefill(seq, java.util.Arrays.copyOfRange(b, 3, 7), true);
+      double[][] ref = new ReferenceLlama(ck).logits(b);
+      assertClose(java.util.Arrays.copyOfRange(ref, 3, 7), rest, "after truncate");
+      assertThrows(IllegalArgumentException.class, () -> seq.truncate(8));
+      assertThrows(IllegalArgumentException.class, () -> seq.truncate(-1));
+      seq.truncate(0);
+      assertClose(ref, dec.prefill(seq, b, true), "from empty");
+    }
+  }
+
+  @Test
   void refusesMisuse() {
     Spec spec = RandomModels.small();
     Path dir = RandomModels.write(tmp.resolve("m"), spec);

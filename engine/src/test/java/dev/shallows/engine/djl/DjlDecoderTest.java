@@ -143,6 +143,25 @@ class DjlDecoderTest {
   }
 
   @Test
+  void truncatedSequenceContinuesLikeAFreshOne() {
+    Path dir = RandomModels.write(tmp.resolve("m"), RandomModels.small());
+    int[] a = RandomModels.tokens(7, RandomModels.small().vocab(), 3);
+    int[] b = RandomModels.tokens(7, RandomModels.small().vocab(), 4);
+    System.arraycopy(a, 0, b, 0, 3); // a and b share their first 3 tokens
+    try (Checkpoint ckpt = Checkpoint.open(dir);
+        DjlDecoder dec = new DjlDecoder(LlamaWeights.load(ckpt), ComputeSettings.cpu());
+        SequenceState s = dec.newSequence(7)) {
+      dec.prefill(s, a, true);
+      s.truncate(3);
+      float[][] rest = dec.prefill(s, java.util.Arrays.copyOfRange(b, 3, 7), true);
+      double[][] ref = new ReferenceLlama(ckpt).logits(b);
+      assertClose(java.util.Arrays.copyOfRange(ref, 3, 7), rest, TOL, "after truncate");
+      assertEquals(7, s.length());
+      assertThrows(IllegalArgumentException.class, () -> s.truncate(8));
+    }
+  }
+
+  @Test
   void rejectsForeignStatesAndOverflow() {
     Path dir = RandomModels.write(tmp.resolve("m"), RandomModels.small());
     try (Checkpoint ckpt = Checkpoint.open(dir);

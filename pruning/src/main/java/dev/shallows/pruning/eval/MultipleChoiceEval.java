@@ -18,9 +18,10 @@ import java.util.List;
  *
  * <p>Tokenization: context and context+continuation are encoded whole; the tokens after their
  * longest common prefix are the scored ones (so a tokenizer that merges across the boundary is
- * handled). The common prefix is prefilled once; single-token continuations that follow the whole
- * context share that one pass. Prompts longer than the model's context drop shots first, then are
- * cut from the left (keeping the first token, BOS).
+ * handled). The prefix all of them share is prefilled once per item; each continuation then rewinds
+ * the sequence to it ({@link SequenceState#truncate}) and prefills only its own tokens, so a
+ * few-shot prompt costs one pass instead of one per choice. Prompts longer than the model's context
+ * drop shots first, then are cut from the left (keeping the first token, BOS).
  */
 public final class MultipleChoiceEval {
 
@@ -98,23 +99,9 @@ public final class MultipleChoiceEval {
       }
       k--;
     }
-    double[] ll = new double[full.length];
-    float[] contextLast = null; // logits after the whole context, computed at most once
-    for (int c = 0; c < full.length; c++) {
-      int p = commonPrefix(ctx, full[c]);
-      if (p == full[c].length) {
-        throw new IllegalArgumentException(
-            item.id() + ": continuation '" + item.continuations().get(c) + "' adds no token");
-      }
-      if (p == ctx.length && full[c].length - p == 1) {
-        if (contextLast == null) {
-          contextLast = lastLogits(ctx);
-        }
-        ll[c] = LogProbs.of(contextLast, full[c][p]);
-      } else {
-        ll[c] = continuationLogLikelihood(full[c], Math.max(1, p));
-      }
-      if (scoring == Scoring.PER_BYTE) {
+    double[] ll = logLikelihoods(item, ctx, full);
+    if (scoring == Scoring.PER_BYTE) {
+      for (int c = 0; c < ll.length; c++) {
         ll[c] /= Math.max(1, item.continuations().get(c).getBytes(StandardCharsets.UTF_8).length);
       }
     }
@@ -127,26 +114,44 @@ public final class MultipleChoiceEval {
     return new AccuracyResult.ItemOutcome(item.id(), item.answer(), best, k, ll);
   }
 
-  private float[] lastLogits(int[] tokens) {
-    try (SequenceState s = decoder.newSequence(tokens.length)) {
-      return decoder.prefill(s, tokens, false)[0];
+  /**
+   * Summed log P(full[c][j] | full[c][..j]) over the tokens j past the context (its longest common
+   * prefix p_c with full[c], at least 1). The prefix that every full[c] shares is prefilled once in
+   * one sequence; each choice then rewinds to it and prefills only its own tail.
+   */
+  private double[] logLikelihoods(ChoiceItem item, int[] ctx, int[][] full) {
+    int[] scoredFrom = new int[full.length];
+    int shared = Integer.MAX_VALUE;
+    int longest = 0;
+    for (int c = 0; c < full.length; c++) {
+      int p = commonPrefix(ctx, full[c]);
+      if (p == full[c].length) {
+        throw new IllegalArgumentException(
+            item.id() + ": continuation '" + item.continuations().get(c) + "' adds no token");
+      }
+      scoredFrom[c] = Math.max(1, p);
+      shared = Math.min(shared, Math.min(scoredFrom[c], commonPrefix(full[0], full[c])));
+      longest = Math.max(longest, full[c].length);
     }
-  }
-
-  /** Sum of log P(tokens[i] | tokens[..i]) for i in p..len-1, with p ≥ 1. */
-  private double continuationLogLikelihood(int[] tokens, int p) {
-    try (SequenceState s = decoder.newSequence(tokens.length)) {
-      float[] first = decoder.prefill(s, Arrays.copyOfRange(tokens, 0, p), false)[0];
-      double sum = LogProbs.of(first, tokens[p]);
-      if (tokens.length - p > 1) {
-        // rows predict tokens p+1..len-1
-        float[][] rest = decoder.prefill(s, Arrays.copyOfRange(tokens, p, tokens.length - 1), true);
-        for (int i = 0; i < rest.length; i++) {
-          sum += LogProbs.of(rest[i], tokens[p + 1 + i]);
+    double[] ll = new double[full.length];
+    try (SequenceState s = decoder.newSequence(longest)) {
+      // logits after the shared prefix predict each choice's token at position `shared`
+      float[] sharedLast =
+          shared == 0 ? null : decoder.prefill(s, Arrays.copyOf(full[0], shared), false)[0];
+      for (int c = 0; c < full.length; c++) {
+        int[] f = full[c];
+        float[][] tail = new float[0][];
+        if (f.length - 1 > shared) {
+          s.truncate(shared);
+          // row i predicts token shared + 1 + i
+          tail = decoder.prefill(s, Arrays.copyOfRange(f, shared, f.length - 1), true);
+        }
+        for (int j = scoredFrom[c]; j < f.length; j++) {
+          ll[c] += LogProbs.of(j == shared ? sharedLast : tail[j - shared - 1], f[j]);
         }
       }
-      return sum;
     }
+    return ll;
   }
 
   static int commonPrefix(int[] a, int[] b) {

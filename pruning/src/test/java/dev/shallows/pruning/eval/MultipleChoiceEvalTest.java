@@ -112,6 +112,29 @@ class MultipleChoiceEvalTest {
   }
 
   @Test
+  void continuationsThatMergeWithTheContextMatchTheReference() {
+    // the context ends mid-word: "w..." merges with "sa" into one token, " da..." does not, so
+    // the choices share less than the whole context and the scored tokens start at different places
+    String context = "Once upon a time, there was a little girl named Lily. She sa";
+    List<String> choices = List.of("w a big red ball.", "t down on the grass", " danced");
+    ChoiceItem item = new ChoiceItem("merge/0", "", List.of(), context, choices, 0);
+    try (LoadedModel m = LoadedModel.open(Stories260K.dir());
+        Decoder decoder = m.decoder();
+        Checkpoint ckpt = Checkpoint.open(Stories260K.dir())) {
+      int[] ctx = m.encoder().encode(context);
+      int merged =
+          MultipleChoiceEval.commonPrefix(ctx, m.encoder().encode(context + choices.get(0)));
+      assertTrue(merged < ctx.length, "the test needs a choice that merges with the context");
+      double[] expected =
+          referenceScores(new ReferenceLlama(ckpt), m.encoder(), context, item.continuations());
+      AccuracyResult.ItemOutcome got =
+          new MultipleChoiceEval(decoder, m.encoder(), 512).score(item, 0);
+      assertArrayEquals(expected, got.logLikelihoods(), 1e-3);
+      assertEquals(argmax(expected), got.predicted());
+    }
+  }
+
+  @Test
   void longPromptsDropShotsAndCancellationStops() {
     ChoiceItem item =
         new ChoiceItem(
