@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code shallows bench}: prefill and decode tokens/s of the CPU fast path against the stock-DJL
  * baseline on random-weight F32 Llamas (and stored narrow-weight variants of them), with the
- * bandwidth bound and each backend's resident memory measured in the same run.
+ * bandwidth and compute bounds and each backend's resident memory measured in the same run.
  */
 @Command(
     name = "bench",
@@ -35,7 +35,8 @@ import picocli.CommandLine.Spec;
           + " memory-maps them, and reports prefill and batch-1 / batch-8 decode tokens/s for"
           + " each implementation, ratios to the first one (the baseline), and batch-1 decode as"
           + " a fraction of the bound weight-bytes-per-token / read bandwidth measured in the same"
-          + " run, and the resident memory (RSS, of it anonymous: heap and repacked weights)"
+          + " run; batch-8 decode against the lower of 8 x that bound and the peak FMA rate"
+          + " (registers only, measured too) / 2 FLOP per weight; and the resident memory (RSS, of it anonymous: heap and repacked weights)"
           + " while each backend is loaded. --formats backends load stored variants as"
           + " `shallows quantize` writes them (made once under --dir). Run it on an otherwise"
           + " idle machine: both implementations use 2 threads."
@@ -226,6 +227,9 @@ public final class BenchCommand implements Callable<Integer> {
         results.addAll(bench.run(shape, backends));
       }
       bench.measureBandwidth();
+      if (only == null) {
+        bench.measureComputePeak();
+      }
       if (only != null) {
         for (Result r : results) {
           out.println(IsolatedBench.line(r, bench.bandwidth()));

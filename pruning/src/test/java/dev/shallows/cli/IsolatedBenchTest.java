@@ -21,6 +21,7 @@ class IsolatedBenchTest {
             8.79,
             28.68,
             384_000_000L,
+            650_000_000L,
             new ResidentMemory(873_000_000L, 804_000_000L, 69_000_000L, 662_000_000L));
     String line = IsolatedBench.line(r, 16.1e9);
     assertTrue(line.startsWith(IsolatedBench.MARKER) && !line.contains("\n"), line);

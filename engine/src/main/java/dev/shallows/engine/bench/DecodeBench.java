@@ -22,8 +22,10 @@ import java.util.function.UnaryOperator;
  * Prefill and decode throughput of decoder implementations on random-weight F32 Llamas (written to
  * disk and memory-mapped like real checkpoints), with the machine's read bandwidth measured in the
  * same run so batch-1 decode can be stated as a fraction of its bandwidth bound (weight bytes per
- * token ÷ bandwidth). The first backend listed is the baseline for the ratios. The process's
- * resident memory is sampled while each backend is loaded ({@link ResidentMemory}).
+ * token ÷ bandwidth), and the peak FMA rate ({@link ComputePeak}) for the batched bound: the lower
+ * of batch × the batch-1 bound and the peak ÷ 2 FLOP per weight. The first backend listed is the
+ * baseline for the ratios. The process's resident memory is sampled while each backend is loaded
+ * ({@link ResidentMemory}).
  */
 public final class DecodeBench {
 
@@ -43,8 +45,9 @@ public final class DecodeBench {
   }
 
   /**
-   * Measured throughputs of one backend on one shape (tokens per second), its weight bytes, and the
-   * process's resident memory while it was loaded (after a GC).
+   * Measured throughputs of one backend on one shape (tokens per second), its weight bytes and
+   * weights (multiply-adds per token) as one decode step reads them, and the process's resident
+   * memory while it was loaded (after a GC).
    */
   public record Result(
       Shape shape,
@@ -53,6 +56,7 @@ public final class DecodeBench {
       double decode1,
       double decode8,
       long bytes,
+      long weights,
       ResidentMemory memory) {}
 
   /** How much to measure. */
@@ -65,6 +69,7 @@ public final class DecodeBench {
   private final Settings settings;
   private final PrintStream log;
   private double bandwidth;
+  private double computePeak;
 
   public DecodeBench(Path workDir, Settings settings, PrintStream log) {
     this.workDir = workDir;
@@ -80,6 +85,14 @@ public final class DecodeBench {
   /** Keeps {@code bytesPerSecond} as the best bandwidth if it is (a figure measured elsewhere). */
   public void noteBandwidth(double bytesPerSecond) {
     bandwidth = Math.max(bandwidth, bytesPerSecond);
+  }
+
+  /** Measures the peak FMA rate now (2 threads) and keeps it; the table's batched bound uses it. */
+  public double measureComputePeak() {
+    double peak = ComputePeak.measure(2, 3);
+    log.printf(Locale.ROOT, "FMA peak (2 threads, registers only): %.1f GFLOP/s%n", peak / 1e9);
+    computePeak = Math.max(computePeak, peak);
+    return peak;
   }
 
   /** Measures the read bandwidth now (2 threads over 1 GiB) and keeps the best figure. */
@@ -204,7 +217,19 @@ public final class DecodeBench {
         dec instanceof CpuDecoder cpu
             ? cpu.linearWeightBytes() + 4L * w.embed().cols() // as kept; pruned views are smaller
             : decodeBytes(w);
-    return new Result(shape, name, prefill, decode1, decodeB, bytes, ResidentMemory.afterGc());
+    long weights = decodeWeights(w, dec.layers().length);
+    return new Result(
+        shape, name, prefill, decode1, decodeB, bytes, weights, ResidentMemory.afterGc());
+  }
+
+  /** Weights one decode step multiplies with {@code kept} of the model's (uniform) layers. */
+  static long decodeWeights(LlamaWeights w, int kept) {
+    LayerWeights l = w.layers().get(0);
+    long perLayer = 0;
+    for (Matrix m : List.of(l.wq(), l.wk(), l.wv(), l.wo(), l.gate(), l.up(), l.down())) {
+      perLayer += (long) m.rows() * m.cols();
+    }
+    return kept * perLayer + (long) w.lmHead().rows() * w.lmHead().cols();
   }
 
   /** Weight bytes one decode step streams: every linear layer, the LM head, one embedding row. */
@@ -225,14 +250,16 @@ public final class DecodeBench {
     sb.append(
         String.format(
             Locale.ROOT,
-            "best read bandwidth this run: %.1f GB/s; prefill %d tokens; batch %d%n",
+            "best read bandwidth this run: %.1f GB/s; FMA peak %.1f GFLOP/s; prefill %d tokens;"
+                + " batch %d%n",
             bandwidth / 1e9,
+            computePeak / 1e9,
             settings.prefillTokens(),
             settings.batch()));
     sb.append(
         String.format(
             Locale.ROOT,
-            "%-10s %-9s %8s %8s %8s %8s %9s %9s %9s %7s %9s %8s %8s %8s %8s%n",
+            "%-10s %-9s %8s %8s %8s %8s %9s %9s %9s %7s %9s %8s %9s %8s %8s %8s %8s%n",
             "shape",
             "impl",
             "wts MB",
@@ -245,17 +272,21 @@ public final class DecodeBench {
             "b8/b1",
             "bound b1",
             "b1/bound",
+            "bound b8",
+            "b8/bound",
             "xbase pf",
             "xbase b1",
             "xbase b8"));
     for (Result r : results) {
       Result base = results.stream().filter(x -> x.shape().equals(r.shape())).findFirst().orElse(r);
       double bound = bandwidth / r.bytes();
+      // a batch step reads the weights once and does 2 FLOP per weight per sequence
+      double boundB = Math.min(settings.batch() * bound, computePeak / (2.0 * r.weights()));
       sb.append(
           String.format(
               Locale.ROOT,
-              "%-10s %-9s %8.0f %8.0f %8.0f %8.0f %9.1f %9.2f %9.2f %7.2f %9.2f %8.2f %8.2f %8.2f"
-                  + " %8.2f%n",
+              "%-10s %-9s %8.0f %8.0f %8.0f %8.0f %9.1f %9.2f %9.2f %7.2f %9.2f %8.2f %9.2f %8.2f"
+                  + " %8.2f %8.2f %8.2f%n",
               r.shape().name(),
               r.backend(),
               r.bytes() / 1e6,
@@ -268,6 +299,8 @@ public final class DecodeBench {
               r.decode8() / r.decode1(),
               bound,
               r.decode1() / bound,
+              boundB,
+              r.decode8() / boundB,
               r.prefill() / base.prefill(),
               r.decode1() / base.decode1(),
               r.decode8() / base.decode8()));
