@@ -20,6 +20,13 @@ public interface SequenceState extends AutoCloseable {
    */
   void truncate(int length);
 
+  /**
+   * Copies this sequence's first {@code positions} cached positions into {@code target}, a sequence
+   * of the same decoder with room for them, whose length becomes {@code positions} (to move a
+   * cached prefix into a sequence with more capacity).
+   */
+  void copyTo(SequenceState target, int positions);
+
   /** Bytes of KV cache this state holds (for metrics). */
   long cacheBytes();
 

@@ -13,12 +13,16 @@ final class CpuSequence implements SequenceState {
   final float[][] keys; // (L)(KVH, capacity, hd)
   final float[][] values; // (L)(KVH, capacity, hd)
   private final int capacity;
+  private final int kvHeads;
+  private final int headDim;
   private int length;
   private boolean closed;
 
   CpuSequence(CpuDecoder owner, int layers, int kvHeads, int headDim, int capacity) {
     this.owner = owner;
     this.capacity = capacity;
+    this.kvHeads = kvHeads;
+    this.headDim = headDim;
     this.keys = new float[layers][kvHeads * capacity * headDim];
     this.values = new float[layers][kvHeads * capacity * headDim];
   }
@@ -46,6 +50,34 @@ final class CpuSequence implements SequenceState {
           "cannot truncate a sequence of " + length + " positions to " + newLength);
     }
     length = newLength;
+  }
+
+  @Override
+  public void copyTo(SequenceState target, int positions) {
+    checkRoom(0);
+    if (!(target instanceof CpuSequence t) || t.owner != owner || t == this) {
+      throw new IllegalArgumentException("target is not another sequence of this decoder");
+    }
+    t.checkRoom(0);
+    if (positions < 0 || positions > length || positions > t.capacity) {
+      throw new IllegalArgumentException(
+          "cannot copy "
+              + positions
+              + " positions from a sequence of "
+              + length
+              + " into one of capacity "
+              + t.capacity);
+    }
+    int n = positions * headDim;
+    for (int l = 0; l < keys.length; l++) {
+      for (int h = 0; h < kvHeads; h++) {
+        int from = h * capacity * headDim;
+        int to = h * t.capacity * headDim;
+        System.arraycopy(keys[l], from, t.keys[l], to, n);
+        System.arraycopy(values[l], from, t.values[l], to, n);
+      }
+    }
+    t.length = positions;
   }
 
   /** Marks {@code n} more positions as filled (after a forward pass wrote them). */

@@ -68,6 +68,30 @@ final class DjlSequence implements SequenceState {
   }
 
   @Override
+  public void copyTo(SequenceState target, int positions) {
+    if (!(target instanceof DjlSequence t) || t.owner != owner || t == this) {
+      throw new IllegalArgumentException("target is not another sequence of this decoder");
+    }
+    if (positions < 0 || positions > length || positions > t.capacity) {
+      throw new IllegalArgumentException(
+          "cannot copy "
+              + positions
+              + " positions from a sequence of "
+              + length
+              + " into one of capacity "
+              + t.capacity);
+    }
+    if (positions > 0) {
+      NDIndex upTo = new NDIndex().addAllDim().addAllDim().addSliceDim(0, positions);
+      try (NDManager step = manager.newSubManager()) {
+        t.keys.set(upTo, keys.get(step, upTo)); // (L, KVH, positions, hd)
+        t.values.set(upTo, values.get(step, upTo));
+      }
+    }
+    t.length = positions;
+  }
+
+  @Override
   public int length() {
     return length;
   }

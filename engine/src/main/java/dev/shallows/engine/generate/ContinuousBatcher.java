@@ -33,8 +33,15 @@ public final class ContinuousBatcher implements AutoCloseable {
    * @param prefillTokensPerStep prompt tokens prefilled between two decode steps (at least one
    *     generation joins whatever its length): bounds the stall that joining prompts cause the
    *     running sequences; >= 1
+   * @param promptCacheBytes KV cache bytes of finished sequences kept for later prompts that start
+   *     the same way ({@link PromptCache}); 0 = none
    */
-  public record Options(String name, int maxBatchSize, int maxQueued, int prefillTokensPerStep) {
+  public record Options(
+      String name,
+      int maxBatchSize,
+      int maxQueued,
+      int prefillTokensPerStep,
+      long promptCacheBytes) {
     public Options {
       if (maxBatchSize < 1) {
         throw new IllegalArgumentException("maxBatchSize must be >= 1, got " + maxBatchSize);
@@ -46,11 +53,20 @@ public final class ContinuousBatcher implements AutoCloseable {
         throw new IllegalArgumentException(
             "prefillTokensPerStep must be >= 1, got " + prefillTokensPerStep);
       }
+      if (promptCacheBytes < 0) {
+        throw new IllegalArgumentException(
+            "promptCacheBytes must be >= 0, got " + promptCacheBytes);
+      }
     }
 
-    /** Options with up to 2048 prompt tokens prefilled between two decode steps. */
+    /** Options with up to 2048 prompt tokens prefilled between two decode steps, no cache. */
     public Options(String name, int maxBatchSize, int maxQueued) {
-      this(name, maxBatchSize, maxQueued, 2048);
+      this(name, maxBatchSize, maxQueued, 2048, 0);
+    }
+
+    /** These options with a prompt cache of {@code bytes}. */
+    public Options withPromptCache(long bytes) {
+      return new Options(name, maxBatchSize, maxQueued, prefillTokensPerStep, bytes);
     }
 
     /** Batches of up to 8, up to 64 waiting. */
@@ -61,8 +77,12 @@ public final class ContinuousBatcher implements AutoCloseable {
 
   private record Pending(Generation generation, GenerationListener listener) {}
 
+  /** Prefixes shorter than this are prefilled again rather than taken from the prompt cache. */
+  private static final int MIN_CACHED_PREFIX = 8;
+
   private final Decoder decoder;
   private final Options options;
+  private final PromptCache promptCache;
   private final BlockingQueue<Pending> queue;
   private final List<Generation> active = new ArrayList<>();
   private final Thread thread;
@@ -78,6 +98,10 @@ public final class ContinuousBatcher implements AutoCloseable {
   public ContinuousBatcher(Decoder decoder, Options options) {
     this.decoder = decoder;
     this.options = options;
+    this.promptCache =
+        options.promptCacheBytes() > 0
+            ? new PromptCache(decoder, options.promptCacheBytes(), MIN_CACHED_PREFIX)
+            : null;
     this.queue = new ArrayBlockingQueue<>(Math.max(1, options.maxQueued()));
     this.thread = new Thread(this::loop, "shallows-batcher-" + options.name());
     thread.setDaemon(true);
@@ -131,6 +155,21 @@ public final class ContinuousBatcher implements AutoCloseable {
   /** KV cache bytes held by the active sequences. */
   public long kvCacheBytes() {
     return kvCacheBytes;
+  }
+
+  /** KV cache bytes kept by the prompt cache (0 without one). */
+  public long promptCacheBytes() {
+    return promptCache == null ? 0 : promptCache.bytes();
+  }
+
+  /** Prompts that reused a cached prefix so far. */
+  public long promptCacheHits() {
+    return promptCache == null ? 0 : promptCache.hits();
+  }
+
+  /** Prompt tokens taken from the prompt cache instead of prefilled, so far. */
+  public long promptCacheTokens() {
+    return promptCache == null ? 0 : promptCache.reusedTokens();
   }
 
   /** Decode steps run so far. */
@@ -193,6 +232,9 @@ public final class ContinuousBatcher implements AutoCloseable {
       failEverything(t);
     } finally {
       abortQueued(); // a submit racing with shutdown may have queued after the last check
+      if (promptCache != null) {
+        promptCache.close();
+      }
       publishMetrics();
     }
   }
@@ -219,7 +261,7 @@ public final class ContinuousBatcher implements AutoCloseable {
   private void join(Pending p) {
     Generation g = p.generation();
     active.add(g);
-    g.start(decoder, p.listener()); // start() reports its own failures to the listener
+    g.start(decoder, p.listener(), promptCache); // start() reports its own failures
     if (!g.isActive()) {
       active.remove(g);
     }

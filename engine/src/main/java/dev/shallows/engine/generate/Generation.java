@@ -6,6 +6,7 @@ import dev.shallows.store.LlamaConfig;
 import dev.shallows.store.StreamDecoder;
 import dev.shallows.store.TextTokenizer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -48,6 +49,8 @@ public final class Generation {
   private final List<TokenEvent> events = new ArrayList<>();
   private final StringBuilder output = new StringBuilder();
   private List<PromptLogprob> promptLogprobs = List.of();
+  private PromptCache cache;
+  private int cachedPromptTokens;
   private int nextInput = -1;
   private boolean started;
 
@@ -152,11 +155,21 @@ public final class Generation {
 
   /** Allocates the KV cache, prefills the prompt and samples the first token. */
   void start(Decoder decoder, GenerationListener l) {
+    start(decoder, l, null);
+  }
+
+  /**
+   * As {@link #start(Decoder, GenerationListener)}, taking the KV cache from {@code promptCache}
+   * when a cached sequence shares a prefix with the prompt (not with prompt logprobs, which need
+   * every prompt position), and leaving it there when the generation completes.
+   */
+  void start(Decoder decoder, GenerationListener l, PromptCache promptCache) {
     if (started) {
       throw new IllegalStateException(id + " already started");
     }
     started = true;
     listener = l == null ? GenerationListener.NONE : l;
+    cache = promptCache;
     try {
       LlamaConfig config = decoder.config();
       validateFor(config);
@@ -177,9 +190,16 @@ public final class Generation {
         return;
       }
       // the last sampled token is never fed, so the cache needs prompt + maxTokens - 1 positions
-      int capacity = Math.max(prompt.length, prompt.length + params.maxTokens() - 1);
-      state = decoder.newSequence(Math.min(capacity, config.maxPositionEmbeddings()));
-      float[][] logits = decoder.prefill(state, prompt, params.promptLogprobs()); // (T or 1, V)
+      int capacity =
+          Math.min(
+              Math.max(prompt.length, prompt.length + params.maxTokens() - 1),
+              config.maxPositionEmbeddings());
+      PromptCache.Hit hit =
+          cache != null && !params.promptLogprobs() ? cache.take(prompt, capacity) : null;
+      state = hit != null ? hit.state() : decoder.newSequence(capacity);
+      cachedPromptTokens = hit != null ? hit.reused() : 0;
+      int[] rest = Arrays.copyOfRange(prompt, cachedPromptTokens, prompt.length);
+      float[][] logits = decoder.prefill(state, rest, params.promptLogprobs()); // (T or 1, V)
       if (params.promptLogprobs()) {
         promptLogprobs = promptLogprobs(logits);
         notify(() -> listener.onPromptLogprobs(promptLogprobs));
@@ -263,7 +283,7 @@ public final class Generation {
       return;
     }
     started = true;
-    closeState();
+    closeState(false);
     notify(() -> listener.onError(error));
     result.completeExceptionally(error);
   }
@@ -272,17 +292,36 @@ public final class Generation {
     if (result.isDone()) {
       return;
     }
-    closeState();
+    closeState(true);
     GenerationResult r =
-        new GenerationResult(id, prompt.length, events, output.toString(), reason, promptLogprobs);
+        new GenerationResult(
+            id,
+            prompt.length,
+            cachedPromptTokens,
+            events,
+            output.toString(),
+            reason,
+            promptLogprobs);
     notify(() -> listener.onComplete(r));
     result.complete(r);
   }
 
-  private void closeState() {
-    if (state != null) {
-      state.close();
+  /** Frees the KV cache, or hands it to the prompt cache if it is consistent ({@code reusable}). */
+  private void closeState(boolean reusable) {
+    if (state == null) {
+      return;
     }
+    if (cache == null || !reusable) {
+      state.close();
+      return;
+    }
+    // the cache holds the prompt and every sampled token fed back so far (not the last one)
+    int fed = state.length() - prompt.length;
+    int[] tokens = Arrays.copyOf(prompt, state.length());
+    for (int i = 0; i < fed; i++) {
+      tokens[prompt.length + i] = events.get(i).tokenId();
+    }
+    cache.put(tokens, state);
   }
 
   /** Row t of the all-positions prefill predicts prompt token t + 1. */

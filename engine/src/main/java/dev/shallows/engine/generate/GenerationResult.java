@@ -7,6 +7,8 @@ import java.util.List;
  *
  * @param id the generation's id
  * @param promptTokens number of prompt tokens (OpenAI {@code usage.prompt_tokens})
+ * @param cachedPromptTokens of those, how many came from the prompt cache instead of a prefill
+ *     (OpenAI {@code usage.prompt_tokens_details.cached_tokens})
  * @param tokens every generated token, in order, with its text piece and logprobs
  * @param text the completion text: the pieces joined (no stop string, no EOS text)
  * @param finishReason why it ended
@@ -15,6 +17,7 @@ import java.util.List;
 public record GenerationResult(
     String id,
     int promptTokens,
+    int cachedPromptTokens,
     List<TokenEvent> tokens,
     String text,
     FinishReason finishReason,

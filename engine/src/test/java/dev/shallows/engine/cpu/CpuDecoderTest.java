@@ -184,6 +184,14 @@ class CpuDecoderTest {
       assertClose(java.util.Arrays.copyOfRange(ref, 3, 7), rest, "after truncate");
       assertThrows(IllegalArgumentException.class, () -> seq.truncate(8));
       assertThrows(IllegalArgumentException.class, () -> seq.truncate(-1));
+      try (SequenceState small = dec.newSequence(2);
+          SequenceState big = dec.newSequence(7)) {
+        assertThrows(IllegalArgumentException.class, () -> seq.copyTo(small, 3));
+        seq.copyTo(big, 3);
+        assertEquals(3, big.length());
+        float[][] copied = dec.prefill(big, java.util.Arrays.copyOfRange(b, 3, 7), true);
+        assertClose(java.util.Arrays.copyOfRange(ref, 3, 7), copied, "after copyTo");
+      }
       seq.truncate(0);
       assertClose(ref, dec.prefill(seq, b, true), "from empty");
     }

@@ -232,7 +232,7 @@ class ContinuousBatcherTest {
     CountDownLatch release = new CountDownLatch(1);
     try (Decoder d = DecoderKind.all().get(0).open();
         ContinuousBatcher b =
-            new ContinuousBatcher(d, new ContinuousBatcher.Options("p", 8, 8, budget))) {
+            new ContinuousBatcher(d, new ContinuousBatcher.Options("p", 8, 8, budget, 0))) {
       b.submit(
           new Generation(tok.encode("", true), SamplingParams.greedy(40), tok),
           new GenerationListener() {
