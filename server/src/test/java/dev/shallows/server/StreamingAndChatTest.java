@@ -149,6 +149,50 @@ class StreamingAndChatTest {
   }
 
   @Test
+  void aChatsNextTurnReusesTheCachedConversation() {
+    String hits = "shallows_prompt_cache_hits_total{variant=\"full\"}";
+    String reused = "shallows_prompt_cache_tokens_total{variant=\"full\"}";
+    Map<String, Object> first =
+        Map.of(
+            "model",
+            TestModel.MODEL + ":full",
+            "messages",
+            List.of(Map.of("role", "user", "content", "Tell me a story about a cat named Tom.")),
+            "max_tokens",
+            16,
+            "temperature",
+            0);
+    JsonPath turn1 = JsonPath.from(post("/v1/chat/completions", first));
+    String answer = turn1.getString("choices[0].message.content");
+    double hitsBefore = DisconnectTest.metric(hits);
+    double reusedBefore = DisconnectTest.metric(reused);
+
+    Map<String, Object> next = new java.util.HashMap<>(first);
+    next.put(
+        "messages",
+        List.of(
+            Map.of("role", "user", "content", "Tell me a story about a cat named Tom."),
+            Map.of("role", "assistant", "content", answer),
+            Map.of("role", "user", "content", "What happened next?")));
+    JsonPath turn2 = JsonPath.from(post("/v1/chat/completions", next));
+    int cached = turn2.getInt("usage.prompt_tokens_details.cached_tokens");
+    int prompt = turn2.getInt("usage.prompt_tokens");
+    // at least the first turn's prompt came from the cache; the last prompt token is prefilled
+    assertTrue(
+        cached >= turn1.getInt("usage.prompt_tokens") - 1 && cached < prompt,
+        cached + " cached of " + prompt);
+    assertEquals(hitsBefore + 1, DisconnectTest.metric(hits));
+    assertEquals(reusedBefore + cached, DisconnectTest.metric(reused));
+
+    // the same turn again: everything but the last prompt token is cached, the answer is the same
+    JsonPath again = JsonPath.from(post("/v1/chat/completions", next));
+    assertEquals(prompt - 1, again.getInt("usage.prompt_tokens_details.cached_tokens"));
+    assertEquals(
+        turn2.getString("choices[0].message.content"),
+        again.getString("choices[0].message.content"));
+  }
+
+  @Test
   void streamedChatHasRoleDeltasFinishAndDone() {
     String body =
         post(

@@ -74,6 +74,14 @@ public interface ShallowsConfig {
     @WithDefault("64")
     int queueSize();
 
+    /**
+     * MiB of KV cache per variant kept from finished requests for later prompts that start the same
+     * way (a chat's next turn, a repeated system prompt); 0 turns the prompt cache off.
+     */
+    @WithName("prompt-cache-mb")
+    @WithDefault("256")
+    long promptCacheMb();
+
     /** Seconds sent in {@code Retry-After} with a 429. */
     @WithName("retry-after-seconds")
     @WithDefault("1")

@@ -8,7 +8,6 @@ import dev.shallows.server.chat.ChatTemplate;
 import dev.shallows.server.config.ShallowsConfig;
 import dev.shallows.server.openai.ChatCompletionRequest;
 import dev.shallows.server.openai.ChatLogprobs;
-import dev.shallows.server.openai.Usage;
 import dev.shallows.server.routing.Router;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.MediaType;
@@ -81,7 +80,7 @@ public class ChatHandler {
     private final boolean logprobs;
     private final boolean usage;
     private final Map<Integer, Integer> prev = new HashMap<>();
-    private final List<GenerationResult> results = new ArrayList<>();
+    private final java.util.Map<Integer, GenerationResult> results = new java.util.HashMap<>();
 
     Encoder(RequestRun run, Responses out, boolean logprobs, boolean usage) {
       this.run = run;
@@ -115,10 +114,19 @@ public class ChatHandler {
         return List.of(out.chatChunk(c, null, ev.text(), lp, null));
       }
       if (e instanceof RunEvent.Done d) {
-        results.add(d.result());
+        results.put(c, d.result());
         return List.of(out.chatChunk(c, null, null, null, d.result().finishReason().wire()));
       }
       return List.of();
+    }
+
+    /** The finished results indexed by choice (null where none arrived). */
+    private List<GenerationResult> byChoice() {
+      List<GenerationResult> out = new ArrayList<>();
+      for (int c = 0; c < run.choices(); c++) {
+        out.add(results.get(c));
+      }
+      return out;
     }
 
     @Override
@@ -126,8 +134,7 @@ public class ChatHandler {
       if (!usage) {
         return List.of();
       }
-      int completion = results.stream().mapToInt(GenerationResult::completionTokens).sum();
-      return List.of(out.chatUsageChunk(Usage.of(run.promptIds(0).length, completion)));
+      return List.of(out.chatUsageChunk(Responses.usage(run, byChoice())));
     }
   }
 }

@@ -7,7 +7,6 @@ import dev.shallows.engine.generate.TokenEvent;
 import dev.shallows.server.config.ShallowsConfig;
 import dev.shallows.server.openai.CompletionLogprobs;
 import dev.shallows.server.openai.CompletionRequest;
-import dev.shallows.server.openai.Usage;
 import dev.shallows.server.routing.Router;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.MediaType;
@@ -82,7 +81,7 @@ public class CompletionHandler {
     private final boolean usage;
     private final Map<Integer, Integer> prev = new HashMap<>();
     private final Map<Integer, Integer> offset = new HashMap<>();
-    private final List<GenerationResult> results = new ArrayList<>();
+    private final java.util.Map<Integer, GenerationResult> results = new java.util.HashMap<>();
 
     Encoder(
         RequestRun run,
@@ -140,7 +139,7 @@ public class CompletionHandler {
         return List.of(out.completionChunk(c, ev.text(), lp, finish));
       }
       if (e instanceof RunEvent.Done d) {
-        results.add(d.result());
+        results.put(c, d.result());
         List<TokenEvent> toks = d.result().tokens();
         boolean finishSent = !toks.isEmpty() && toks.get(toks.size() - 1).finishReason() != null;
         if (!finishSent) {
@@ -150,24 +149,21 @@ public class CompletionHandler {
       return List.of();
     }
 
+    /** The finished results indexed by choice (null where none arrived). */
+    private List<GenerationResult> byChoice() {
+      List<GenerationResult> out = new ArrayList<>();
+      for (int c = 0; c < run.choices(); c++) {
+        out.add(results.get(c));
+      }
+      return out;
+    }
+
     @Override
     public Iterable<Object> end() {
       if (!usage) {
         return List.of();
       }
-      int prompt = 0;
-      int completion = 0;
-      java.util.Set<int[]> seen =
-          java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-      for (int c = 0; c < run.choices(); c++) {
-        if (seen.add(run.promptIds(c))) {
-          prompt += run.promptIds(c).length;
-        }
-      }
-      for (GenerationResult r : results) {
-        completion += r.completionTokens();
-      }
-      return List.of(out.completionUsageChunk(Usage.of(prompt, completion)));
+      return List.of(out.completionUsageChunk(Responses.usage(run, byChoice())));
     }
   }
 }

@@ -63,19 +63,32 @@ public final class Responses {
         id, "text_completion", created, model, null, choices, usage(run, results), variant);
   }
 
-  /** Usage: prompt tokens once per prompt, completion tokens of every choice. */
+  /**
+   * Usage: prompt tokens once per prompt (cached ones as the first finished choice of that prompt
+   * found them), completion tokens of every choice. {@code results} is indexed by choice; a choice
+   * without a result yet (null) adds no completion tokens.
+   */
   public static Usage usage(RequestRun run, List<GenerationResult> results) {
     int prompt = 0;
+    int cached = 0;
     int completion = 0;
-    int[] last = null;
-    for (int i = 0; i < results.size(); i++) {
-      if (run.promptIds(i) != last) {
-        prompt += results.get(i).promptTokens();
-        last = run.promptIds(i);
+    java.util.Map<int[], Integer> cachedByPrompt = new java.util.IdentityHashMap<>();
+    for (int c = 0; c < run.choices(); c++) {
+      GenerationResult r = c < results.size() ? results.get(c) : null;
+      if (r != null) {
+        completion += r.completionTokens();
+        cachedByPrompt.putIfAbsent(run.promptIds(c), r.cachedPromptTokens());
       }
-      completion += results.get(i).completionTokens();
     }
-    return Usage.of(prompt, completion);
+    java.util.Set<int[]> seen =
+        java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    for (int c = 0; c < run.choices(); c++) {
+      if (seen.add(run.promptIds(c))) {
+        prompt += run.promptIds(c).length;
+        cached += cachedByPrompt.getOrDefault(run.promptIds(c), 0);
+      }
+    }
+    return Usage.of(prompt, cached, completion);
   }
 
   /**

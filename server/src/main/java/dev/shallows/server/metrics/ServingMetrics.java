@@ -3,6 +3,7 @@ package dev.shallows.server.metrics;
 import dev.shallows.server.model.Variant;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -51,6 +52,21 @@ public class ServingMetrics {
             Gauge.builder("shallows_kv_cache_bytes", v.batcher(), b -> b.kvCacheBytes())
                 .description("KV cache bytes held by active sequences")
                 .baseUnit("bytes")
+                .tags(t)
+                .register(registry),
+            Gauge.builder("shallows_prompt_cache_bytes", v.batcher(), b -> b.promptCacheBytes())
+                .description("KV cache bytes kept for later prompts that start the same way")
+                .baseUnit("bytes")
+                .tags(t)
+                .register(registry),
+            FunctionCounter.builder(
+                    "shallows_prompt_cache_hits", v.batcher(), b -> b.promptCacheHits())
+                .description("Prompts that reused a cached prefix")
+                .tags(t)
+                .register(registry),
+            FunctionCounter.builder(
+                    "shallows_prompt_cache_tokens", v.batcher(), b -> b.promptCacheTokens())
+                .description("Prompt tokens taken from the prompt cache instead of prefilled")
                 .tags(t)
                 .register(registry),
             Gauge.builder("shallows_variant_layers", v, x -> x.layers().length)

@@ -183,7 +183,8 @@ public final class ModelRegistry implements AutoCloseable {
     ContinuousBatcher batcher =
         new ContinuousBatcher(
             decoder,
-            new ContinuousBatcher.Options(variant, batching.maxBatchSize(), batching.queueSize()));
+            new ContinuousBatcher.Options(variant, batching.maxBatchSize(), batching.queueSize())
+                .withPromptCache(batching.promptCacheMb() << 20));
     Variant v = new Variant(variant, weights, decoder, batcher, m, dir, own, Instant.now());
     Variant old = variants.put(variant, v);
     onAdd.forEach(c -> c.accept(v));
