@@ -45,9 +45,9 @@ public final class PromptCache implements AutoCloseable {
   }
 
   /**
-   * Takes the cached sequence sharing the longest prefix with {@code prompt}, rewound to that
-   * prefix (never the whole prompt: its last token is prefilled again for its logits) and with room
-   * for {@code capacity} positions, or null if none shares {@code minTokens}.
+   * A new sequence with room for {@code capacity} positions holding the longest prefix that {@code
+   * prompt} shares with a cached sequence (never the whole prompt: its last token is prefilled
+   * again for its logits), or null if none shares {@code minTokens}.
    */
   public synchronized Hit take(int[] prompt, int capacity) {
     Entry best = null;
@@ -64,21 +64,13 @@ public final class PromptCache implements AutoCloseable {
       return null;
     }
     entries.remove(best);
-    bytes -= best.state.cacheBytes();
-    SequenceState s = best.state;
-    if (s.capacity() >= capacity) {
-      s.truncate(reuse);
-    } else {
-      SequenceState bigger = decoder.newSequence(capacity);
-      try {
-        s.copyTo(bigger, reuse);
-      } catch (RuntimeException e) {
-        bigger.close();
-        throw e;
-      } finally {
-        s.close();
-      }
-      s = bigger;
+    entries.addLast(best); // most recently used
+    SequenceState s = decoder.newSequence(capacity);
+    try {
+      best.state.copyTo(s, reuse);
+    } catch (RuntimeException e) {
+      s.close();
+      throw e;
     }
     hits++;
     reusedTokens += reuse;

@@ -18,9 +18,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The prompt cache on the real stories260K: a repeated prompt and a chat-style continuation (the
- * previous prompt and answer plus new text) reuse the cached prefix and generate exactly what an
- * uncached run does; the cache stays within its bytes and drops what a longer entry supersedes.
+ * The prompt cache on the real stories260K: a repeated prompt (twice at once) and a chat-style
+ * continuation (the previous prompt and answer plus new text) reuse the cached prefix and generate
+ * exactly what an uncached run does; the cache stays within its bytes and drops what a longer entry
+ * supersedes.
  */
 class PromptCacheTest {
 
@@ -43,9 +44,14 @@ class PromptCacheTest {
       assertEquals(0, r1.cachedPromptTokens());
       assertArrayEquals(alone(lonely, first, 30).tokenIds(), r1.tokenIds(), kind.name());
 
-      GenerationResult again = submit(b, first, 30);
-      assertEquals(first.length - 1, again.cachedPromptTokens(), "all but the last prompt token");
-      assertArrayEquals(r1.tokenIds(), again.tokenIds(), kind.name() + " repeated prompt");
+      // the same prompt twice at once: both copy the cached prefix
+      Generation g1 = b.submit(new Generation(first, greedy(30), TOK), null);
+      Generation g2 = b.submit(new Generation(first, greedy(30), TOK), null);
+      for (Generation g : List.of(g1, g2)) {
+        GenerationResult again = g.result().get(60, TimeUnit.SECONDS);
+        assertEquals(first.length - 1, again.cachedPromptTokens(), "all but the last prompt token");
+        assertArrayEquals(r1.tokenIds(), again.tokenIds(), kind.name() + " repeated prompt");
+      }
 
       // the next "turn": everything so far plus new text, with more room than the cached sequence
       int[] said = concat(first, r1.tokenIds());
@@ -60,8 +66,8 @@ class PromptCacheTest {
         assertTrue(Double.isFinite(want) && want <= 0, "a logprob: " + want);
         assertEquals(want, r2.tokens().get(i).logprob(), 1e-3, "token " + i);
       }
-      assertEquals(2, b.promptCacheHits());
-      assertEquals(first.length - 1 + fed, b.promptCacheTokens());
+      assertEquals(3, b.promptCacheHits());
+      assertEquals(2 * (first.length - 1) + fed, b.promptCacheTokens());
       assertTrue(b.promptCacheBytes() > 0);
     }
   }
@@ -88,8 +94,12 @@ class PromptCacheTest {
         PromptCache.Hit hit = cache.take(prefix(20, 50), 12);
         assertNotNull(hit);
         assertEquals(12, hit.reused());
-        assertEquals(0, cache.size(), "taken out while in use");
+        assertEquals(12, hit.state().length());
+        assertEquals(1, cache.size(), "the entry stays for other prompts");
+        PromptCache.Hit second = cache.take(prefix(20, 50), 12);
+        assertNotNull(second, "a second prompt with the same prefix while the first runs");
         hit.state().close();
+        second.state().close();
       }
     }
   }
