@@ -38,7 +38,11 @@ class BadInputTest {
         Arguments.of("{" + M + "," + P + ",\"stop\":[\"\"]}", 400, "stop"),
         Arguments.of("{" + M + "," + P + ",\"stop\":5}", 400, "stop"),
         Arguments.of("{" + M + "," + P + ",\"seed\":\"x\"}", 400, "seed"),
-        Arguments.of("{" + M + "," + P + ",\"logit_bias\":{\"5\":10}}", 400, "logit_bias"),
+        Arguments.of("{" + M + "," + P + ",\"logit_bias\":{\"x\":10}}", 400, "logit_bias"),
+        Arguments.of("{" + M + "," + P + ",\"logit_bias\":{\"5\":101}}", 400, "logit_bias"),
+        Arguments.of("{" + M + "," + P + ",\"logit_bias\":{\"-1\":5}}", 400, "logit_bias"),
+        Arguments.of("{" + M + "," + P + ",\"logit_bias\":{\"99999\":5}}", 400, "logit_bias"),
+        Arguments.of("{" + M + "," + P + ",\"logit_bias\":{\"5\":null}}", 400, "logit_bias"),
         Arguments.of("{" + M + "," + P + ",\"best_of\":3}", 400, "best_of"),
         Arguments.of("{" + M + "," + P + ",\"suffix\":\"end\"}", 400, "suffix"),
         Arguments.of(

@@ -285,4 +285,31 @@ class CompletionsTest {
                 0));
     assertEquals(3, r.getInt("usage.prompt_tokens"));
   }
+
+  @Test
+  void logitBiasForcesAToken() {
+    List<List<String>> forced = new java.util.ArrayList<>();
+    for (String id : List.of("403", "407")) {
+      JsonPath r =
+          complete(
+              Map.of(
+                  "model",
+                  TestModel.MODEL,
+                  "prompt",
+                  "Once upon a time",
+                  "max_tokens",
+                  4,
+                  "temperature",
+                  0,
+                  "logprobs",
+                  0,
+                  "logit_bias",
+                  Map.of(id, 100)));
+      List<String> tokens = r.getList("choices[0].logprobs.tokens");
+      assertEquals(4, tokens.size());
+      assertEquals(1, new java.util.HashSet<>(tokens).size(), "one forced token: " + tokens);
+      forced.add(tokens);
+    }
+    assertTrue(!forced.get(0).get(0).equals(forced.get(1).get(0)), "two ids, two tokens");
+  }
 }

@@ -122,6 +122,13 @@ public final class Generation {
               + " tokens but the model's context is "
               + config.maxPositionEmbeddings());
     }
+    for (int t : params.logitBias().keySet()) {
+      if (t >= config.vocabSize()) {
+        throw new BadParameterException(
+            "logit_bias",
+            "token id " + t + " is outside the vocabulary [0, " + config.vocabSize() + ")");
+      }
+    }
     for (int t : prompt) {
       if (t < 0 || t >= config.vocabSize()) {
         throw new BadParameterException(

@@ -10,9 +10,9 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Picks the next token from a row of logits (V). The pieces are small pure functions, composed in
- * the order vLLM and llama2.c use: penalties, then either argmax (temperature 0) or temperature,
- * top-k, softmax, top-p and a draw from the seeded RNG. Each sequence owns one Sampler (its RNG),
- * so a seed reproduces the same tokens whatever else is batched with it.
+ * the order vLLM and llama2.c use: penalties, the logit bias, then either argmax (temperature 0) or
+ * temperature, top-k, softmax, top-p and a draw from the seeded RNG. Each sequence owns one Sampler
+ * (its RNG), so a seed reproduces the same tokens whatever else is batched with it.
  */
 public final class Sampler {
 
@@ -37,6 +37,9 @@ public final class Sampler {
           params.repetitionPenalty(),
           params.presencePenalty(),
           params.frequencyPenalty());
+    }
+    for (Map.Entry<Integer, Double> e : params.logitBias().entrySet()) {
+      logits[e.getKey()] += e.getValue().floatValue();
     }
     if (params.isGreedy()) {
       return argmax(logits);

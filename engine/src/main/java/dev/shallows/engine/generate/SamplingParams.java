@@ -1,7 +1,9 @@
 package dev.shallows.engine.generate;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * How one sequence is sampled and when it stops. Names follow OpenAI's completion parameters
@@ -28,6 +30,8 @@ import java.util.List;
  * @param promptLogprobs also compute the logprob of every prompt token (OpenAI echo + logprobs;
  *     costs a prefill that returns logits for all positions)
  * @param ignoreEos keep generating past the model's EOS tokens (stopTokenIds still apply)
+ * @param logitBias OpenAI: token id -> value added to its logit before sampling (after the
+ *     penalties), in [-100, 100]; -100 in effect bans a token, 100 forces it
  */
 public record SamplingParams(
     double temperature,
@@ -42,7 +46,11 @@ public record SamplingParams(
     List<Integer> stopTokenIds,
     Integer logprobs,
     boolean promptLogprobs,
-    boolean ignoreEos) {
+    boolean ignoreEos,
+    Map<Integer, Double> logitBias) {
+
+  /** Largest |bias| of a {@code logit_bias} entry (OpenAI's limit). */
+  public static final double MAX_LOGIT_BIAS = 100;
 
   /** Largest {@code logprobs} accepted (OpenAI's {@code top_logprobs} limit). */
   public static final int MAX_LOGPROBS = 20;
@@ -80,6 +88,17 @@ public record SamplingParams(
     for (String s : stop) {
       if (s.isEmpty()) {
         throw new BadParameterException("stop", "stop strings must not be empty");
+      }
+    }
+    logitBias = Map.copyOf(logitBias == null ? Map.of() : logitBias);
+    for (Map.Entry<Integer, Double> e : logitBias.entrySet()) {
+      if (e.getKey() < 0) {
+        throw new BadParameterException("logit_bias", "token ids must be >= 0, got " + e.getKey());
+      }
+      if (!(Math.abs(e.getValue()) <= MAX_LOGIT_BIAS)) {
+        throw new BadParameterException(
+            "logit_bias",
+            "biases must be in [-100, 100], got " + e.getValue() + " for token " + e.getKey());
       }
     }
     stopTokenIds = List.copyOf(stopTokenIds == null ? List.of() : stopTokenIds);
@@ -121,6 +140,7 @@ public record SamplingParams(
     b.logprobs = logprobs;
     b.promptLogprobs = promptLogprobs;
     b.ignoreEos = ignoreEos;
+    b.logitBias = new HashMap<>(logitBias);
     return b;
   }
 
@@ -149,6 +169,7 @@ public record SamplingParams(
     private Integer logprobs = null;
     private boolean promptLogprobs = false;
     private boolean ignoreEos = false;
+    private Map<Integer, Double> logitBias = new HashMap<>();
 
     private Builder() {}
 
@@ -217,6 +238,11 @@ public record SamplingParams(
       return this;
     }
 
+    public Builder logitBias(Map<Integer, Double> v) {
+      logitBias = new HashMap<>(v);
+      return this;
+    }
+
     public SamplingParams build() {
       return new SamplingParams(
           temperature,
@@ -231,7 +257,8 @@ public record SamplingParams(
           stopTokenIds,
           logprobs,
           promptLogprobs,
-          ignoreEos);
+          ignoreEos,
+          logitBias);
     }
   }
 }

@@ -100,6 +100,35 @@ class SamplerTest {
   }
 
   @Test
+  void logitBiasIsAddedBeforeTheChoice() {
+    float[] logits = {2f, 5f, 4.5f};
+    SamplingParams ban =
+        SamplingParams.builder().temperature(0).logitBias(java.util.Map.of(1, -100.0)).build();
+    assertEquals(2, new Sampler(ban, new TokenCounts(new int[] {0})).sample(logits.clone()));
+    SamplingParams force =
+        SamplingParams.builder().temperature(0).logitBias(java.util.Map.of(0, 3.5)).build();
+    float[] l = logits.clone();
+    assertEquals(0, new Sampler(force, new TokenCounts(new int[] {0})).sample(l));
+    assertArrayEquals(new float[] {5.5f, 5f, 4.5f}, l, 1e-6f);
+    // and sampled (temperature 1): a -100 bias leaves the token out in practice
+    SamplingParams sampled =
+        SamplingParams.builder().seed(3L).logitBias(java.util.Map.of(1, -100.0, 2, -100.0)).build();
+    Sampler s = new Sampler(sampled, new TokenCounts(new int[] {0}));
+    for (int i = 0; i < 200; i++) {
+      assertEquals(0, s.sample(logits.clone()));
+    }
+  }
+
+  @Test
+  void logitBiasOutsideItsRangeIsRefused() {
+    BadParameterException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            BadParameterException.class,
+            () -> SamplingParams.builder().logitBias(java.util.Map.of(4, 100.5)).build());
+    assertEquals("logit_bias", e.param());
+  }
+
+  @Test
   void topIndicesAreBestFirst() {
     assertArrayEquals(new int[] {1, 3, 2}, Sampler.topIndices(new double[] {.1, .9, .5, .9}, 3));
     assertArrayEquals(new int[] {2, 0}, Sampler.topIndices(new float[] {3, 1, 4}, 2));

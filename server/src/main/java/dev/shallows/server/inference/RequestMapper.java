@@ -9,7 +9,9 @@ import dev.shallows.server.openai.ChatMessage;
 import dev.shallows.server.openai.CompletionRequest;
 import dev.shallows.server.openai.SamplingFields;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -38,9 +40,6 @@ public final class RequestMapper {
     }
     if (r.n != null && (r.n < 1 || r.n > limits.maxN())) {
       throw ApiException.badRequest("n", "n must be in [1, " + limits.maxN() + "], got " + r.n);
-    }
-    if (r.logitBias != null && !r.logitBias.isEmpty()) {
-      throw ApiException.badRequest("logit_bias", "logit_bias is not supported by this server");
     }
     if (r.streamOptions != null && !Boolean.TRUE.equals(r.stream)) {
       throw ApiException.badRequest("stream_options", "stream_options needs stream=true");
@@ -238,7 +237,29 @@ public final class RequestMapper {
     if (r.repetitionPenalty != null) {
       b.repetitionPenalty(r.repetitionPenalty);
     }
+    if (r.logitBias != null) {
+      b.logitBias(logitBias(r.logitBias));
+    }
     return b;
+  }
+
+  /** OpenAI's {@code logit_bias}: token ids as JSON object keys; the values are checked later. */
+  private static Map<Integer, Double> logitBias(Map<String, Double> wire) {
+    Map<Integer, Double> out = new HashMap<>();
+    for (Map.Entry<String, Double> e : wire.entrySet()) {
+      int id;
+      try {
+        id = Integer.parseInt(e.getKey().trim());
+      } catch (NumberFormatException x) {
+        throw ApiException.badRequest(
+            "logit_bias", "keys must be token ids, got '" + e.getKey() + "'");
+      }
+      if (e.getValue() == null) {
+        throw ApiException.badRequest("logit_bias", "the bias of token " + id + " is null");
+      }
+      out.put(id, e.getValue());
+    }
+    return out;
   }
 
   private static int[] ids(JsonNode arr, String param) {
