@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Continuous batching over one {@link Decoder}: a single thread owns the decoder; between steps,
- * queued generations join (their prompt is prefilled and their first token sampled), then one
- * {@link Decoder#decode} call advances every active sequence by a token; finished and aborted
+ * queued generations join and prompts are prefilled, at most {@code prefillTokensPerStep} tokens
+ * per step (a long prompt in chunks; the last chunk samples the first token), then one {@link
+ * Decoder#decode} call advances every sequence past its prompt by a token; finished and aborted
  * sequences leave and free their KV cache. Admission is bounded: {@link #submit} throws {@link
  * QueueFullException} when {@code maxQueued} generations are already waiting. The batcher does not
  * own the decoder: close the batcher first, then the decoder.
@@ -30,9 +31,9 @@ public final class ContinuousBatcher implements AutoCloseable {
    * @param name shown in the thread name, logs and errors (e.g. the variant)
    * @param maxBatchSize most sequences decoded together; more wait in the queue; >= 1
    * @param maxQueued most generations waiting to join; a further submit is refused; >= 0
-   * @param prefillTokensPerStep prompt tokens prefilled between two decode steps (at least one
-   *     generation joins whatever its length): bounds the stall that joining prompts cause the
-   *     running sequences; >= 1
+   * @param prefillTokensPerStep prompt tokens prefilled between two decode steps, longer prompts in
+   *     chunks over several steps: bounds the stall that joining prompts cause the running
+   *     sequences; >= 1
    * @param promptCacheBytes KV cache bytes of finished sequences kept for later prompts that start
    *     the same way ({@link PromptCache}); 0 = none
    */
@@ -218,11 +219,13 @@ public final class ContinuousBatcher implements AutoCloseable {
           }
           Pending p = queue.poll(20, TimeUnit.MILLISECONDS);
           if (p != null) {
-            join(p);
+            join(p); // prefilled by the next admit()
           }
           continue;
         }
-        decodeStep();
+        if (active.stream().anyMatch(Generation::isDecoding)) {
+          decodeStep();
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -239,33 +242,41 @@ public final class ContinuousBatcher implements AutoCloseable {
     }
   }
 
-  /** Joins queued generations while the batch has room and the prefill budget allows. */
+  /**
+   * Spends this step's prefill budget: first on prompts already being prefilled (oldest first),
+   * then on queued generations, which join while the batch has room. A prompt longer than the
+   * budget is prefilled in chunks over several steps, so it never stalls the running sequences for
+   * more than one budget's worth of prefill.
+   */
   private void admit() {
-    int prefilled = 0;
-    while (active.size() < options.maxBatchSize()) {
-      Pending p = queue.peek(); // only this thread removes, so the head stays the same
-      if (p == null) {
-        return;
+    int budget = options.prefillTokensPerStep();
+    for (Generation g : active) {
+      if (budget == 0) {
+        break;
       }
-      int n = p.generation().promptLength();
-      if (prefilled > 0 && prefilled + n > options.prefillTokensPerStep()) {
-        return;
-      }
-      queue.poll();
-      join(p);
-      prefilled += n;
+      budget -= g.prefill(decoder, budget);
     }
+    while (budget > 0 && active.size() < options.maxBatchSize()) {
+      Pending p = queue.poll();
+      if (p == null) {
+        break;
+      }
+      Generation g = join(p);
+      budget -= g.prefill(decoder, budget);
+    }
+    active.removeIf(g -> !g.isActive()); // finished at once, or failed
+    publishMetrics();
   }
 
-  /** Prefills a new generation; it joins the batch if it still has tokens to produce. */
-  private void join(Pending p) {
+  /** Starts a new generation (KV cache allocated, no prefill yet); it joins the batch if active. */
+  private Generation join(Pending p) {
     Generation g = p.generation();
-    active.add(g);
     g.start(decoder, p.listener(), promptCache); // start() reports its own failures
-    if (!g.isActive()) {
-      active.remove(g);
+    if (g.isActive()) {
+      active.add(g);
     }
     publishMetrics();
+    return g;
   }
 
   /** Aborted generations leave the batch, and the queue too (freeing their admission slots). */
@@ -285,31 +296,37 @@ public final class ContinuousBatcher implements AutoCloseable {
     publishMetrics();
   }
 
-  /** One decode call for every active sequence. */
+  /** One decode call for every sequence past its prompt. */
   private void decodeStep() {
-    int b = active.size();
+    List<Generation> decoding = new ArrayList<>();
+    for (Generation g : active) {
+      if (g.isDecoding()) {
+        decoding.add(g);
+      }
+    }
+    int b = decoding.size();
     List<SequenceState> states = new ArrayList<>(b);
     int[] tokens = new int[b];
     for (int i = 0; i < b; i++) {
-      states.add(active.get(i).state());
-      tokens[i] = active.get(i).nextInput();
+      states.add(decoding.get(i).state());
+      tokens[i] = decoding.get(i).nextInput();
     }
     float[][] logits;
     try {
       logits = decoder.decode(states, tokens); // (B, V)
     } catch (RuntimeException e) {
       LOG.error("{}: decode step failed for {} sequences", options.name(), b, e);
-      for (Generation g : active) {
+      for (Generation g : decoding) {
         g.fail(e);
       }
-      active.clear();
+      active.removeIf(g -> !g.isActive());
       publishMetrics();
       return;
     }
     lastBatchSize = b;
     steps++;
     for (int i = 0; i < b; i++) {
-      Generation g = active.get(i);
+      Generation g = decoding.get(i);
       try {
         g.step(logits[i]);
       } catch (RuntimeException e) {

@@ -23,8 +23,10 @@ import org.slf4j.LoggerFactory;
  * ids, stop strings, {@code max_tokens}, the context length. {@link #abort()} may be called from
  * any thread; it takes effect before the next step.
  *
- * <p>Lifecycle: created -> started (KV cache allocated, prompt prefilled, first token sampled) ->
- * stepped once per decode -> completed (stop, length or abort; the cache is freed) or failed.
+ * <p>Lifecycle: created -> started (KV cache allocated, or taken from the prompt cache) ->
+ * prefilling (the prompt in one or more chunks; the last one samples the first token) -> stepped
+ * once per decode -> completed (stop, length or abort; the cache is freed or kept by the prompt
+ * cache) or failed.
  */
 public final class Generation {
 
@@ -51,6 +53,8 @@ public final class Generation {
   private List<PromptLogprob> promptLogprobs = List.of();
   private PromptCache cache;
   private int cachedPromptTokens;
+  private int prefilled; // prompt tokens in the KV cache so far
+  private float[][] promptRows; // all-position logits gathered over the prefill chunks (T, V)
   private int nextInput = -1;
   private boolean started;
 
@@ -143,6 +147,7 @@ public final class Generation {
    */
   public GenerationResult run(Decoder decoder, GenerationListener listener) {
     start(decoder, listener);
+    prefill(decoder, Integer.MAX_VALUE);
     try {
       while (isActive()) {
         if (abortRequested) {
@@ -205,25 +210,65 @@ public final class Generation {
           cache != null && !params.promptLogprobs() ? cache.take(prompt, capacity) : null;
       state = hit != null ? hit.state() : decoder.newSequence(capacity);
       cachedPromptTokens = hit != null ? hit.reused() : 0;
-      int[] rest = Arrays.copyOfRange(prompt, cachedPromptTokens, prompt.length);
-      float[][] logits = decoder.prefill(state, rest, params.promptLogprobs()); // (T or 1, V)
-      if (params.promptLogprobs()) {
-        promptLogprobs = promptLogprobs(logits);
-        notify(() -> listener.onPromptLogprobs(promptLogprobs));
-      }
-      if (params.maxTokens() == 0) {
-        complete(FinishReason.LENGTH);
-        return;
-      }
-      step(logits[logits.length - 1]);
+      prefilled = cachedPromptTokens;
+      promptRows = params.promptLogprobs() ? new float[prompt.length][] : null;
     } catch (RuntimeException e) {
       fail(e);
     }
   }
 
-  /** True while started and not finished: the next decode step should include this sequence. */
+  /**
+   * Prefills up to {@code budget} (>= 1) more prompt tokens in one pass; the pass that completes
+   * the prompt also samples the first token. Returns the tokens prefilled (0 if none were due).
+   */
+  int prefill(Decoder decoder, int budget) {
+    if (!isPrefilling()) {
+      return 0;
+    }
+    int n = Math.min(budget, prompt.length - prefilled);
+    try {
+      int[] chunk = Arrays.copyOfRange(prompt, prefilled, prefilled + n);
+      float[][] logits = decoder.prefill(state, chunk, params.promptLogprobs()); // (n or 1, V)
+      if (promptRows != null) {
+        System.arraycopy(logits, 0, promptRows, prefilled, n);
+      }
+      prefilled += n;
+      if (prefilled == prompt.length) {
+        finishPrefill(logits[logits.length - 1]);
+      }
+    } catch (RuntimeException e) {
+      fail(e);
+    }
+    return n;
+  }
+
+  /** After the whole prompt: prompt logprobs if asked, then the first token from {@code last}. */
+  private void finishPrefill(float[] last) {
+    if (promptRows != null) {
+      promptLogprobs = promptLogprobs(promptRows);
+      promptRows = null;
+      notify(() -> listener.onPromptLogprobs(promptLogprobs));
+    }
+    if (params.maxTokens() == 0) {
+      complete(FinishReason.LENGTH);
+      return;
+    }
+    step(last);
+  }
+
+  /** True while started and not finished: the sequence holds a place in the batch. */
   boolean isActive() {
     return started && !result.isDone();
+  }
+
+  /** True while active with prompt tokens still to prefill. */
+  boolean isPrefilling() {
+    return isActive() && state != null && prefilled < prompt.length;
+  }
+
+  /** True while active and past its prompt: the next decode step should include it. */
+  boolean isDecoding() {
+    return isActive() && state != null && prefilled == prompt.length;
   }
 
   /** The sequence's KV cache state (valid while active). */
@@ -322,11 +367,12 @@ public final class Generation {
       state.close();
       return;
     }
-    // the cache holds the prompt and every sampled token fed back so far (not the last one)
-    int fed = state.length() - prompt.length;
-    int[] tokens = Arrays.copyOf(prompt, state.length());
-    for (int i = 0; i < fed; i++) {
-      tokens[prompt.length + i] = events.get(i).tokenId();
+    // the cache holds the prompt (or its prefilled part) and every sampled token fed back so far
+    // (not the last one)
+    int n = state.length();
+    int[] tokens = Arrays.copyOf(prompt, n);
+    for (int i = prompt.length; i < n; i++) {
+      tokens[i] = events.get(i - prompt.length).tokenId();
     }
     cache.put(tokens, state);
   }

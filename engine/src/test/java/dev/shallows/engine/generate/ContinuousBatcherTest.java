@@ -99,6 +99,39 @@ class ContinuousBatcherTest {
     }
   }
 
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void promptsPrefilledInChunksGiveWhatOnePassGives(DecoderKind kind) throws Exception {
+    // a budget of 2 tokens per step: every prompt but the BOS-only one is prefilled in chunks
+    try (Decoder d = kind.open();
+        Decoder lonely = kind.open();
+        ContinuousBatcher b =
+            new ContinuousBatcher(d, new ContinuousBatcher.Options("k", 4, 16, 2, 0))) {
+      List<Generation> gens = new ArrayList<>();
+      for (int i = 0; i < PROMPTS.length; i++) {
+        gens.add(b.submit(withPromptLogprobs(i), null));
+      }
+      for (int i = 0; i < gens.size(); i++) {
+        GenerationResult chunked = gens.get(i).result().get(60, TimeUnit.SECONDS);
+        GenerationResult lone = withPromptLogprobs(i).run(lonely, null);
+        assertArrayEquals(lone.tokenIds(), chunked.tokenIds(), kind.name() + " prompt " + i);
+        assertEquals(lone.promptLogprobs().size(), chunked.promptLogprobs().size());
+        for (int t = 1; t < lone.promptLogprobs().size(); t++) {
+          assertEquals(
+              lone.promptLogprobs().get(t).logprob(),
+              chunked.promptLogprobs().get(t).logprob(),
+              1e-4,
+              kind.name() + " prompt " + i + " token " + t);
+        }
+      }
+    }
+  }
+
+  private static Generation withPromptLogprobs(int i) {
+    SamplingParams p = params(i).toBuilder().logprobs(1).promptLogprobs(true).build();
+    return new Generation(tok.encode(PROMPTS[i], true), p, tok);
+  }
+
   @Test
   void aGenerationJoinsARunningBatchAndAnAbortedOneLeaves() throws Exception {
     CountDownLatch tenTokens = new CountDownLatch(10);
@@ -221,8 +254,18 @@ class ContinuousBatcherTest {
 
   @Test
   void thePrefillBudgetSpreadsJoiningPromptsOverSteps() throws Exception {
-    // budget 1 token: one generation joins per step; a large budget: all join before one step
-    assertEquals(List.of(0L, 1L, 2L), firstTokenSteps(1));
+    // budget 1 token: one prompt token per step, prompts one after the other (a prompt of n tokens
+    // samples its first token n - 1 steps after its first chunk); budget 2: two tokens per step,
+    // the next prompt starting in the step the previous one ends; a large budget: all three before
+    // one step. Meanwhile the held generation decodes at every step.
+    int n1 = generation(1).promptLength();
+    int n2 = generation(2).promptLength();
+    int n3 = generation(3).promptLength();
+    assertEquals(
+        List.of((long) n1 - 1, (long) n1 + n2 - 1, (long) n1 + n2 + n3 - 1), firstTokenSteps(1));
+    assertEquals(
+        List.of((long) (n1 - 1) / 2, (long) (n1 + n2 - 1) / 2, (long) (n1 + n2 + n3 - 1) / 2),
+        firstTokenSteps(2));
     assertEquals(List.of(0L, 0L, 0L), firstTokenSteps(2048));
   }
 

@@ -75,6 +75,15 @@ public interface ShallowsConfig {
     int queueSize();
 
     /**
+     * Prompt tokens prefilled per variant between two decode steps; longer prompts are prefilled in
+     * chunks over several steps, so a long prompt joining the batch stalls the running streams for
+     * at most one chunk.
+     */
+    @WithName("prefill-chunk-tokens")
+    @WithDefault("256")
+    int prefillChunkTokens();
+
+    /**
      * MiB of KV cache per variant kept from finished requests for later prompts that start the same
      * way (a chat's next turn, a repeated system prompt); 0 turns the prompt cache off.
      */

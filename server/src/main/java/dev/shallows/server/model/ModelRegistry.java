@@ -183,8 +183,12 @@ public final class ModelRegistry implements AutoCloseable {
     ContinuousBatcher batcher =
         new ContinuousBatcher(
             decoder,
-            new ContinuousBatcher.Options(variant, batching.maxBatchSize(), batching.queueSize())
-                .withPromptCache(batching.promptCacheMb() << 20));
+            new ContinuousBatcher.Options(
+                variant,
+                batching.maxBatchSize(),
+                batching.queueSize(),
+                batching.prefillChunkTokens(),
+                batching.promptCacheMb() << 20));
     Variant v = new Variant(variant, weights, decoder, batcher, m, dir, own, Instant.now());
     Variant old = variants.put(variant, v);
     onAdd.forEach(c -> c.accept(v));
