@@ -216,6 +216,9 @@ public final class BenchCommand implements Callable<Integer> {
           new DecodeBench(
               work, new DecodeBench.Settings(prefill, n, batch, batchPrompt), System.err);
       List<Result> results = new ArrayList<>();
+      if (only == null) {
+        bench.measureComputePeak(); // before and after the backends: the best figure is kept
+      }
       if (isolate) {
         for (Backend b : backends) {
           for (IsolatedBench.Line line : IsolatedBench.run(childArgs(work, s.trim(), b.name()))) {

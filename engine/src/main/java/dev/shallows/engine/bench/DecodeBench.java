@@ -87,7 +87,10 @@ public final class DecodeBench {
     bandwidth = Math.max(bandwidth, bytesPerSecond);
   }
 
-  /** Measures the peak FMA rate now (2 threads) and keeps it; the table's batched bound uses it. */
+  /**
+   * Measures the peak FMA rate now (2 threads) and keeps the best figure seen; the table's batched
+   * bound uses it.
+   */
   public double measureComputePeak() {
     double peak = ComputePeak.measure(2, 3);
     log.printf(Locale.ROOT, "FMA peak (2 threads, registers only): %.1f GFLOP/s%n", peak / 1e9);
