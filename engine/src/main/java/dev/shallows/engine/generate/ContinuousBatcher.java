@@ -123,10 +123,27 @@ public final class ContinuousBatcher implements AutoCloseable {
     if (!accepting) {
       throw new IllegalStateException(options.name() + ": batcher is shut down");
     }
-    if (options.maxQueued() == 0 || !queue.offer(new Pending(generation, listener))) {
+    if (options.maxQueued() == 0 || !offer(new Pending(generation, listener))) {
       throw new QueueFullException(options.name(), options.maxQueued());
     }
     return generation;
+  }
+
+  /**
+   * Queues p; when the queue is full, first drops the aborted generations still waiting in it (a
+   * refused request's choices, until the batcher thread gets to them), so their slots count at
+   * once.
+   */
+  private boolean offer(Pending p) {
+    if (queue.offer(p)) {
+      return true;
+    }
+    for (Pending q : queue) {
+      if (q.generation().abortRequested() && queue.remove(q)) {
+        q.generation().start(decoder, q.listener()); // completes at once as aborted, no prefill
+      }
+    }
+    return queue.offer(p);
   }
 
   /** The decoder this batcher drives. */

@@ -202,6 +202,11 @@ class ContinuousBatcherTest {
         QueueFullException full =
             assertThrows(QueueFullException.class, () -> b.submit(generation(3), null));
         assertEquals(2, full.limit());
+        // an aborted waiting generation gives its slot up at once, while the batcher is still held
+        third.abort();
+        Generation fourth = b.submit(generation(4), null);
+        assertEquals(FinishReason.ABORT, third.result().get(5, TimeUnit.SECONDS).finishReason());
+        third = fourth;
       } finally {
         release.countDown();
       }

@@ -11,8 +11,9 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
  * Bearer-token checks. {@code /admin/*} needs {@code shallows.admin.api-key}: with no key
- * configured every admin call is refused (403); a missing or wrong token is a 401. {@code /v1/*} is
- * checked only when {@code shallows.api.api-key} is set.
+ * configured every admin call is refused (403); a missing or wrong token is a 401. {@code /v1/*},
+ * {@code /tokenize} and {@code /detokenize} are checked only when {@code shallows.api.api-key} is
+ * set.
  */
 public class ApiKeyFilter {
 
@@ -36,7 +37,7 @@ public class ApiKeyFilter {
             "The admin API is disabled: set shallows.admin.api-key (env SHALLOWS_ADMIN_API_KEY)");
       }
       require(ctx, key.get(), "admin API key");
-    } else if (path.startsWith("/v1")) {
+    } else if (path.startsWith("/v1") || path.equals("/tokenize") || path.equals("/detokenize")) {
       Optional<String> key = config.api().apiKey().filter(k -> !k.isBlank());
       if (key.isPresent()) {
         require(ctx, key.get(), "API key");
