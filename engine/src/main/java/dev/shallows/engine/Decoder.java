@@ -29,6 +29,30 @@ public interface Decoder extends AutoCloseable {
    */
   float[][] prefill(SequenceState state, int[] tokens, boolean allPositions);
 
+  /**
+   * Prefills several distinct sequences in one pass: {@code tokens.get(i)} (at least one token) is
+   * appended to {@code states.get(i)}. Returns, per sequence, what {@link #prefill} returns: (T_i,
+   * V) if {@code allPositions[i]}, else (1, V). Short prompts that join together then share one
+   * read of the weights. The default prefills them one after the other.
+   */
+  default List<float[][]> prefill(
+      List<SequenceState> states, List<int[]> tokens, boolean[] allPositions) {
+    if (states.size() != tokens.size() || states.size() != allPositions.length) {
+      throw new IllegalArgumentException(
+          states.size()
+              + " sequences, "
+              + tokens.size()
+              + " token lists, "
+              + allPositions.length
+              + " flags");
+    }
+    List<float[][]> out = new java.util.ArrayList<>(states.size());
+    for (int i = 0; i < states.size(); i++) {
+      out.add(prefill(states.get(i), tokens.get(i), allPositions[i]));
+    }
+    return out;
+  }
+
   /** One decode step for several sequences at once: token b goes to sequence b. Returns (B, V). */
   float[][] decode(List<SequenceState> states, int[] tokens);
 

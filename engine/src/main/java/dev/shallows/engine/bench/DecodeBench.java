@@ -45,9 +45,10 @@ public final class DecodeBench {
   }
 
   /**
-   * Measured throughputs of one backend on one shape (tokens per second), its weight bytes and
-   * weights (multiply-adds per token) as one decode step reads them, and the process's resident
-   * memory while it was loaded (after a GC).
+   * Measured throughputs of one backend on one shape (tokens per second; the batch's short prompts
+   * prefilled one by one and in one multi-sequence pass), its weight bytes and weights
+   * (multiply-adds per token) as one decode step reads them, and the process's resident memory
+   * while it was loaded (after a GC).
    */
   public record Result(
       Shape shape,
@@ -55,6 +56,8 @@ public final class DecodeBench {
       double prefill,
       double decode1,
       double decode8,
+      double prefillSeparate8,
+      double prefillJoint8,
       long bytes,
       long weights,
       ResidentMemory memory) {}
@@ -201,14 +204,36 @@ public final class DecodeBench {
     }
     List<SequenceState> batch = new ArrayList<>();
     double decodeB;
+    double separate;
+    double joint;
     try {
       int bsteps = Math.max(2, steps / 2);
+      List<int[]> prompts = new ArrayList<>();
+      int promptTokens = 0;
+      for (int b = 0; b < settings.batch(); b++) {
+        prompts.add(tokens(rnd, settings.batchPrompt() + b, vocab));
+        promptTokens += prompts.get(b).length;
+      }
+      // the batch's prompts prefilled one after the other, then (in other sequences) in one pass
+      long t0 = System.nanoTime();
       for (int b = 0; b < settings.batch(); b++) {
         SequenceState s = dec.newSequence(settings.batchPrompt() + b + bsteps + 1);
         batch.add(s);
-        dec.prefill(s, tokens(rnd, settings.batchPrompt() + b, vocab), false);
+        dec.prefill(s, prompts.get(b), false);
       }
-      long t0 = System.nanoTime();
+      separate = promptTokens / secondsSince(t0);
+      List<SequenceState> others = new ArrayList<>();
+      try {
+        for (int b = 0; b < settings.batch(); b++) {
+          others.add(dec.newSequence(settings.batchPrompt() + b));
+        }
+        t0 = System.nanoTime();
+        dec.prefill(others, prompts, new boolean[others.size()]);
+        joint = promptTokens / secondsSince(t0);
+      } finally {
+        others.forEach(SequenceState::close);
+      }
+      t0 = System.nanoTime();
       for (int i = 0; i < bsteps; i++) {
         dec.decode(batch, tokens(rnd, batch.size(), vocab));
       }
@@ -222,7 +247,16 @@ public final class DecodeBench {
             : decodeBytes(w);
     long weights = decodeWeights(w, dec.layers().length);
     return new Result(
-        shape, name, prefill, decode1, decodeB, bytes, weights, ResidentMemory.afterGc());
+        shape,
+        name,
+        prefill,
+        decode1,
+        decodeB,
+        separate,
+        joint,
+        bytes,
+        weights,
+        ResidentMemory.afterGc());
   }
 
   /** Weights one decode step multiplies with {@code kept} of the model's (uniform) layers. */
@@ -262,7 +296,7 @@ public final class DecodeBench {
     sb.append(
         String.format(
             Locale.ROOT,
-            "%-10s %-9s %8s %8s %8s %8s %9s %9s %9s %7s %9s %8s %9s %8s %8s %8s %8s%n",
+            "%-10s %-9s %8s %8s %8s %8s %9s %9s %9s %7s %9s %8s %9s %8s %8s %8s %8s %8s %8s%n",
             "shape",
             "impl",
             "wts MB",
@@ -277,6 +311,8 @@ public final class DecodeBench {
             "b1/bound",
             "bound b8",
             "b8/bound",
+            "pf8 sep",
+            "pf8 jnt",
             "xbase pf",
             "xbase b1",
             "xbase b8"));
@@ -289,7 +325,7 @@ public final class DecodeBench {
           String.format(
               Locale.ROOT,
               "%-10s %-9s %8.0f %8.0f %8.0f %8.0f %9.1f %9.2f %9.2f %7.2f %9.2f %8.2f %9.2f %8.2f"
-                  + " %8.2f %8.2f %8.2f%n",
+                  + " %8.1f %8.1f %8.2f %8.2f %8.2f%n",
               r.shape().name(),
               r.backend(),
               r.bytes() / 1e6,
@@ -304,6 +340,8 @@ public final class DecodeBench {
               r.decode1() / bound,
               boundB,
               r.decode8() / boundB,
+              r.prefillSeparate8(),
+              r.prefillJoint8(),
               r.prefill() / base.prefill(),
               r.decode1() / base.decode1(),
               r.decode8() / base.decode8()));

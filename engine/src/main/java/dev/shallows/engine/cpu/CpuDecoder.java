@@ -116,6 +116,54 @@ public final class CpuDecoder implements Decoder {
   }
 
   @Override
+  public List<float[][]> prefill(
+      List<SequenceState> states, List<int[]> tokens, boolean[] allPositions) {
+    int b = states.size();
+    if (tokens.size() != b || allPositions.length != b) {
+      throw new IllegalArgumentException(
+          b + " sequences, " + tokens.size() + " token lists, " + allPositions.length + " flags");
+    }
+    int total = 0;
+    Map<CpuSequence, Boolean> seen = new IdentityHashMap<>();
+    for (int i = 0; i < b; i++) {
+      CpuSequence seq = own(states.get(i));
+      if (seen.put(seq, Boolean.TRUE) != null) {
+        throw new IllegalArgumentException("a sequence appears twice in one prefill batch");
+      }
+      if (tokens.get(i).length == 0) {
+        throw new IllegalArgumentException("prefill needs at least one token per sequence");
+      }
+      seq.checkRoom(tokens.get(i).length);
+      total += tokens.get(i).length;
+    }
+    Rows rows = new Rows(total); // every sequence's rows in turn: (sum T_i) rows in one pass
+    int r = 0;
+    for (int i = 0; i < b; i++) {
+      CpuSequence seq = (CpuSequence) states.get(i);
+      int[] t = tokens.get(i);
+      for (int j = 0; j < t.length; j++, r++) {
+        rows.set(
+            r,
+            seq,
+            seq.length() + j,
+            t[j],
+            seq.length() + t.length,
+            allPositions[i] || j == t.length - 1);
+      }
+    }
+    float[][] logits = run(rows, null);
+    List<float[][]> out = new java.util.ArrayList<>(b);
+    int next = 0;
+    for (int i = 0; i < b; i++) {
+      int n = allPositions[i] ? tokens.get(i).length : 1;
+      out.add(java.util.Arrays.copyOfRange(logits, next, next + n));
+      next += n;
+      ((CpuSequence) states.get(i)).advance(tokens.get(i).length);
+    }
+    return out;
+  }
+
+  @Override
   public float[][] decode(List<SequenceState> states, int[] tokens) {
     if (states.size() != tokens.length) {
       throw new IllegalArgumentException(

@@ -261,28 +261,64 @@ public final class ContinuousBatcher implements AutoCloseable {
 
   /**
    * Spends this step's prefill budget: first on prompts already being prefilled (oldest first),
-   * then on queued generations, which join while the batch has room. A prompt longer than the
-   * budget is prefilled in chunks over several steps, so it never stalls the running sequences for
-   * more than one budget's worth of prefill.
+   * then on queued generations, which join while the batch has room; the chunks all go through one
+   * multi-sequence prefill pass. A prompt longer than the budget is prefilled in chunks over
+   * several steps, so it never stalls the running sequences for more than one budget's worth of
+   * prefill.
    */
   private void admit() {
     int budget = options.prefillTokensPerStep();
+    List<Generation> chunked = new ArrayList<>();
+    List<int[]> chunks = new ArrayList<>();
     for (Generation g : active) {
       if (budget == 0) {
         break;
       }
-      budget -= g.prefill(decoder, budget);
+      budget -= take(g, budget, chunked, chunks);
     }
     while (budget > 0 && active.size() < options.maxBatchSize()) {
       Pending p = queue.poll();
       if (p == null) {
         break;
       }
-      Generation g = join(p);
-      budget -= g.prefill(decoder, budget);
+      budget -= take(join(p), budget, chunked, chunks);
+    }
+    if (!chunks.isEmpty()) {
+      prefill(chunked, chunks);
     }
     active.removeIf(g -> !g.isActive()); // finished at once, or failed
     publishMetrics();
+  }
+
+  /** Adds g's next chunk (within budget) to this step's prefill; returns its tokens. */
+  private static int take(Generation g, int budget, List<Generation> gens, List<int[]> chunks) {
+    int[] c = g.nextChunk(budget);
+    if (c.length > 0) {
+      gens.add(g);
+      chunks.add(c);
+    }
+    return c.length;
+  }
+
+  /** One prefill pass over every chunk of this step (short prompts share the weight reads). */
+  private void prefill(List<Generation> gens, List<int[]> chunks) {
+    List<SequenceState> states = new ArrayList<>(gens.size());
+    boolean[] all = new boolean[gens.size()];
+    for (int i = 0; i < gens.size(); i++) {
+      states.add(gens.get(i).state());
+      all[i] = gens.get(i).wantsAllPositions();
+    }
+    List<float[][]> logits;
+    try {
+      logits = decoder.prefill(states, chunks, all);
+    } catch (RuntimeException e) {
+      LOG.error("{}: prefill failed for {} sequences", options.name(), gens.size(), e);
+      gens.forEach(g -> g.fail(e));
+      return;
+    }
+    for (int i = 0; i < gens.size(); i++) {
+      gens.get(i).prefilled(logits.get(i), chunks.get(i).length);
+    }
   }
 
   /** Starts a new generation (KV cache allocated, no prefill yet); it joins the batch if active. */

@@ -222,13 +222,38 @@ public final class Generation {
    * the prompt also samples the first token. Returns the tokens prefilled (0 if none were due).
    */
   int prefill(Decoder decoder, int budget) {
-    if (!isPrefilling()) {
+    int[] chunk = nextChunk(budget);
+    if (chunk.length == 0) {
       return 0;
     }
-    int n = Math.min(budget, prompt.length - prefilled);
     try {
-      int[] chunk = Arrays.copyOfRange(prompt, prefilled, prefilled + n);
-      float[][] logits = decoder.prefill(state, chunk, params.promptLogprobs()); // (n or 1, V)
+      prefilled(decoder.prefill(state, chunk, params.promptLogprobs()), chunk.length);
+    } catch (RuntimeException e) {
+      fail(e);
+    }
+    return chunk.length;
+  }
+
+  /** The next up to {@code budget} prompt tokens to prefill (none unless prefilling). */
+  int[] nextChunk(int budget) {
+    if (!isPrefilling()) {
+      return new int[0];
+    }
+    int n = Math.min(budget, prompt.length - prefilled);
+    return Arrays.copyOfRange(prompt, prefilled, prefilled + n);
+  }
+
+  /** Whether the prefill of this generation's chunks returns logits for every position. */
+  boolean wantsAllPositions() {
+    return params.promptLogprobs();
+  }
+
+  /**
+   * Takes the logits of a prefilled chunk of {@code n} tokens ((n, V) or (1, V)); after the last
+   * chunk, samples the first token.
+   */
+  void prefilled(float[][] logits, int n) {
+    try {
       if (promptRows != null) {
         System.arraycopy(logits, 0, promptRows, prefilled, n);
       }
@@ -239,7 +264,6 @@ public final class Generation {
     } catch (RuntimeException e) {
       fail(e);
     }
-    return n;
   }
 
   /** After the whole prompt: prompt logprobs if asked, then the first token from {@code last}. */

@@ -167,6 +167,42 @@ class CpuDecoderTest {
   }
 
   @Test
+  void multiSequencePrefillEqualsSeparatePrefills() {
+    Spec spec = RandomModels.small();
+    Path dir = RandomModels.write(tmp.resolve("m"), spec);
+    int[] a = RandomModels.tokens(5, spec.vocab(), 11);
+    int[] b = RandomModels.tokens(3, spec.vocab(), 12);
+    int[] c = RandomModels.tokens(1, spec.vocab(), 13);
+    try (Checkpoint ck = Checkpoint.open(dir);
+        CpuDecoder dec = new CpuDecoder(LlamaWeights.load(ck));
+        SequenceState sa = dec.newSequence(8);
+        SequenceState sb = dec.newSequence(8);
+        SequenceState sc = dec.newSequence(8)) {
+      dec.prefill(sb, RandomModels.tokens(2, spec.vocab(), 14), false); // b continues a sequence
+      List<float[][]> got =
+          dec.prefill(List.of(sa, sb, sc), List.of(a, b, c), new boolean[] {true, false, true});
+      ReferenceLlama ref = new ReferenceLlama(ck);
+      assertClose(ref.logits(a), got.get(0), "a, all positions");
+      int[] bFull = concat(RandomModels.tokens(2, spec.vocab(), 14), b);
+      double[][] refB = ref.logits(bFull);
+      assertClose(new double[][] {refB[bFull.length - 1]}, got.get(1), "b, last position");
+      assertClose(ref.logits(c), got.get(2), "c, one token");
+      assertEquals(5, sa.length());
+      assertEquals(5, sb.length());
+      assertEquals(1, sc.length());
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> dec.prefill(List.of(sc, sc), List.of(c, c), new boolean[2]));
+    }
+  }
+
+  static int[] concat(int[] a, int[] b) {
+    int[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  @Test
   void truncatedSequenceContinuesLikeAFreshOne() {
     Spec spec = RandomModels.small();
     Path dir = RandomModels.write(tmp.resolve("m"), spec);
