@@ -165,7 +165,10 @@ public final class Generation {
 
   // ---- driving (package-private: the batcher and run) ------------------------------------
 
-  /** Allocates the KV cache, prefills the prompt and samples the first token. */
+  /**
+   * Validates against the model and allocates the KV cache; the prompt is then prefilled by {@link
+   * #prefill} (or by the batcher, chunk by chunk), whose last pass samples the first token.
+   */
   void start(Decoder decoder, GenerationListener l) {
     start(decoder, l, null);
   }
