@@ -32,4 +32,25 @@ public interface SequenceState extends AutoCloseable {
 
   @Override
   void close();
+
+  /** Throws unless {@code newLength} is a valid {@link #truncate} target for {@code length}. */
+  static void checkTruncate(int length, int newLength) {
+    if (newLength < 0 || newLength > length) {
+      throw new IllegalArgumentException(
+          "cannot truncate a sequence of " + length + " positions to " + newLength);
+    }
+  }
+
+  /** Throws unless {@code positions} of a sequence of {@code length} fit a target of capacity. */
+  static void checkCopy(int length, int positions, int targetCapacity) {
+    if (positions < 0 || positions > length || positions > targetCapacity) {
+      throw new IllegalArgumentException(
+          "cannot copy "
+              + positions
+              + " positions from a sequence of "
+              + length
+              + " into one of capacity "
+              + targetCapacity);
+    }
+  }
 }

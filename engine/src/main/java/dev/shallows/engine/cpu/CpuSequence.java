@@ -45,10 +45,7 @@ final class CpuSequence implements SequenceState {
   @Override
   public void truncate(int newLength) {
     checkRoom(0);
-    if (newLength < 0 || newLength > length) {
-      throw new IllegalArgumentException(
-          "cannot truncate a sequence of " + length + " positions to " + newLength);
-    }
+    SequenceState.checkTruncate(length, newLength);
     length = newLength;
   }
 
@@ -59,15 +56,7 @@ final class CpuSequence implements SequenceState {
       throw new IllegalArgumentException("target is not another sequence of this decoder");
     }
     t.checkRoom(0);
-    if (positions < 0 || positions > length || positions > t.capacity) {
-      throw new IllegalArgumentException(
-          "cannot copy "
-              + positions
-              + " positions from a sequence of "
-              + length
-              + " into one of capacity "
-              + t.capacity);
-    }
+    SequenceState.checkCopy(length, positions, t.capacity);
     int n = positions * headDim;
     for (int l = 0; l < keys.length; l++) {
       for (int h = 0; h < kvHeads; h++) {

@@ -60,10 +60,7 @@ final class DjlSequence implements SequenceState {
 
   @Override
   public void truncate(int newLength) {
-    if (newLength < 0 || newLength > length) {
-      throw new IllegalArgumentException(
-          "cannot truncate a sequence of " + length + " positions to " + newLength);
-    }
+    SequenceState.checkTruncate(length, newLength);
     length = newLength;
   }
 
@@ -72,15 +69,7 @@ final class DjlSequence implements SequenceState {
     if (!(target instanceof DjlSequence t) || t.owner != owner || t == this) {
       throw new IllegalArgumentException("target is not another sequence of this decoder");
     }
-    if (positions < 0 || positions > length || positions > t.capacity) {
-      throw new IllegalArgumentException(
-          "cannot copy "
-              + positions
-              + " positions from a sequence of "
-              + length
-              + " into one of capacity "
-              + t.capacity);
-    }
+    SequenceState.checkCopy(length, positions, t.capacity);
     if (positions > 0) {
       NDIndex upTo = new NDIndex().addAllDim().addAllDim().addSliceDim(0, positions);
       try (NDManager step = manager.newSubManager()) {

@@ -3,6 +3,7 @@ package dev.shallows.engine.generate;
 import dev.shallows.engine.Decoder;
 import dev.shallows.engine.SequenceState;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.Iterator;
 
@@ -134,12 +135,9 @@ public final class PromptCache implements AutoCloseable {
     bytes = 0;
   }
 
+  /** Length of the longest common prefix of a and b. */
   static int commonPrefix(int[] a, int[] b) {
-    int n = Math.min(a.length, b.length);
-    int i = 0;
-    while (i < n && a[i] == b[i]) {
-      i++;
-    }
-    return i;
+    int m = Arrays.mismatch(a, b);
+    return m < 0 ? a.length : m;
   }
 }

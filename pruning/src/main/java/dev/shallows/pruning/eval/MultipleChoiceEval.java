@@ -155,12 +155,8 @@ public final class MultipleChoiceEval {
   }
 
   static int commonPrefix(int[] a, int[] b) {
-    int n = Math.min(a.length, b.length);
-    int i = 0;
-    while (i < n && a[i] == b[i]) {
-      i++;
-    }
-    return i;
+    int m = Arrays.mismatch(a, b);
+    return m < 0 ? a.length : m;
   }
 
   /** Drops {@code cut} tokens after the first one (the BOS stays). */
