@@ -51,6 +51,8 @@ class OperationsTest {
           "shallows_active_sequences{variant=\"full\"}",
           "shallows_batch_size{variant=\"full\"}",
           "shallows_kv_cache_bytes{variant=\"full\"}",
+          "shallows_prefill_tokens_total{variant=\"full\"}",
+          "shallows_prompt_cache_hits_total{variant=\"full\"}",
           "shallows_jobs_running",
           "shallows_job_progress"
         }) {

@@ -94,6 +94,7 @@ public final class ContinuousBatcher implements AutoCloseable {
   private volatile int lastBatchSize;
   private volatile long kvCacheBytes;
   private volatile long steps;
+  private volatile long prefilledTokens;
 
   /** Starts the batcher's thread over {@code decoder}. */
   public ContinuousBatcher(Decoder decoder, Options options) {
@@ -190,6 +191,14 @@ public final class ContinuousBatcher implements AutoCloseable {
     return promptCache == null ? 0 : promptCache.reusedTokens();
   }
 
+  /**
+   * Prompt tokens actually prefilled so far (not those taken from the prompt cache or shared
+   * between the choices of one prompt).
+   */
+  public long prefilledTokens() {
+    return prefilledTokens;
+  }
+
   /** Decode steps run so far. */
   public long steps() {
     return steps;
@@ -268,36 +277,57 @@ public final class ContinuousBatcher implements AutoCloseable {
    */
   private void admit() {
     int budget = options.prefillTokensPerStep();
-    List<Generation> chunked = new ArrayList<>();
-    List<int[]> chunks = new ArrayList<>();
+    Step step = new Step();
     for (Generation g : active) {
       if (budget == 0) {
         break;
       }
-      budget -= take(g, budget, chunked, chunks);
+      budget -= step.take(g, budget);
     }
     while (budget > 0 && active.size() < options.maxBatchSize()) {
       Pending p = queue.poll();
       if (p == null) {
         break;
       }
-      budget -= take(join(p), budget, chunked, chunks);
+      budget -= step.take(join(p), budget);
     }
-    if (!chunks.isEmpty()) {
-      prefill(chunked, chunks);
+    if (!step.chunks.isEmpty()) {
+      prefill(step.gens, step.chunks);
+    }
+    for (Generation[] pair : step.siblings) {
+      if (pair[1].canDonatePrompt()) {
+        pair[0].sharePromptOf(pair[1]); // else it is prefilled in a later step
+      }
     }
     active.removeIf(g -> !g.isActive()); // finished at once, or failed
     publishMetrics();
   }
 
-  /** Adds g's next chunk (within budget) to this step's prefill; returns its tokens. */
-  private static int take(Generation g, int budget, List<Generation> gens, List<int[]> chunks) {
-    int[] c = g.nextChunk(budget);
-    if (c.length > 0) {
-      gens.add(g);
-      chunks.add(c);
+  /** The prefill work of one step: chunks to prefill, and generations waiting on a sibling's. */
+  private static final class Step {
+    final List<Generation> gens = new ArrayList<>();
+    final List<int[]> chunks = new ArrayList<>();
+    final List<Generation[]> siblings = new ArrayList<>(); // {generation, donor}
+
+    /**
+     * Adds g's next chunk (within budget) and returns its tokens; or, when a generation of this
+     * step prefills the same whole prompt, notes g as its sibling and returns 0.
+     */
+    int take(Generation g, int budget) {
+      for (int i = 0; i < gens.size(); i++) {
+        Generation d = gens.get(i);
+        if (chunks.get(i).length == d.promptLength() && g.canSharePromptOf(d)) {
+          siblings.add(new Generation[] {g, d});
+          return 0;
+        }
+      }
+      int[] c = g.nextChunk(budget);
+      if (c.length > 0) {
+        gens.add(g);
+        chunks.add(c);
+      }
+      return c.length;
     }
-    return c.length;
   }
 
   /** One prefill pass over every chunk of this step (short prompts share the weight reads). */
@@ -311,6 +341,9 @@ public final class ContinuousBatcher implements AutoCloseable {
     List<float[][]> logits;
     try {
       logits = decoder.prefill(states, chunks, all);
+      for (int[] c : chunks) {
+        prefilledTokens += c.length;
+      }
     } catch (RuntimeException e) {
       LOG.error("{}: prefill failed for {} sequences", options.name(), gens.size(), e);
       gens.forEach(g -> g.fail(e));

@@ -55,6 +55,8 @@ public final class Generation {
   private int cachedPromptTokens;
   private int prefilled; // prompt tokens in the KV cache so far
   private float[][] promptRows; // all-position logits gathered over the prefill chunks (T, V)
+  private float[]
+      promptLastLogits; // (V) after the whole prompt, for same-prompt siblings; then null
   private int nextInput = -1;
   private boolean started;
 
@@ -262,8 +264,42 @@ public final class Generation {
       }
       prefilled += n;
       if (prefilled == prompt.length) {
-        finishPrefill(logits[logits.length - 1]);
+        float[] last = logits[logits.length - 1];
+        promptLastLogits = last.clone(); // step() overwrites last
+        finishPrefill(last);
       }
+    } catch (RuntimeException e) {
+      fail(e);
+    }
+  }
+
+  /**
+   * True if this generation may take its prompt's KV from {@code donor} instead of prefilling: the
+   * same prompt, nothing prefilled yet, no prompt logprobs.
+   */
+  boolean canSharePromptOf(Generation donor) {
+    return isPrefilling()
+        && prefilled == 0
+        && promptRows == null
+        && donor.promptRows == null
+        && Arrays.equals(prompt, donor.prompt);
+  }
+
+  /** True while this generation's KV holds exactly its prompt and its prompt logits are kept. */
+  boolean canDonatePrompt() {
+    return isDecoding() && promptLastLogits != null && state.length() == prompt.length;
+  }
+
+  /**
+   * Copies the prompt's KV from {@code donor}, which has just prefilled the same prompt, and
+   * samples the first token (with this generation's own sampler) from the donor's prompt logits:
+   * the {@code n} choices of one request prefill their prompt once.
+   */
+  void sharePromptOf(Generation donor) {
+    try {
+      donor.state.copyTo(state, prompt.length);
+      prefilled = prompt.length;
+      finishPrefill(donor.promptLastLogits.clone());
     } catch (RuntimeException e) {
       fail(e);
     }
@@ -310,6 +346,9 @@ public final class Generation {
 
   /** Consumes one row of logits (V): samples, emits the token event, checks the stops. */
   void step(float[] logits) {
+    if (!events.isEmpty()) {
+      promptLastLogits = null; // siblings share it in the step that prefilled the prompt only
+    }
     double[] logprobRow = params.logprobs() != null ? Sampler.logSoftmax(logits) : null;
     int token = sampler.sample(logits); // overwrites logits
     counts.addOutput(token);

@@ -127,6 +127,35 @@ class ContinuousBatcherTest {
     }
   }
 
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void choicesOfOnePromptPrefillItOnce(DecoderKind kind) throws Exception {
+    int[] prompt = tok.encode("Once upon a time, there was a little girl named Lily.", true);
+    try (Decoder d = kind.open();
+        Decoder lonely = kind.open();
+        ContinuousBatcher b = new ContinuousBatcher(d, new ContinuousBatcher.Options("n", 4, 8))) {
+      List<Generation> gens = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        gens.add(b.submit(new Generation(prompt, sampled(i), tok), null));
+      }
+      for (int i = 0; i < 3; i++) {
+        GenerationResult shared = gens.get(i).result().get(60, TimeUnit.SECONDS);
+        GenerationResult lone = new Generation(prompt, sampled(i), tok).run(lonely, null);
+        assertArrayEquals(lone.tokenIds(), shared.tokenIds(), kind.name() + " choice " + i);
+      }
+      // the batcher thread may have taken the first choice alone; the other two then share one
+      // prefill: at most two prefills of the prompt, never three
+      assertTrue(
+          b.prefilledTokens() <= 2L * prompt.length,
+          b.prefilledTokens() + " tokens prefilled for 3 x " + prompt.length);
+    }
+  }
+
+  /** Seeded sampling, a different seed per choice (as the n choices of one request). */
+  private static SamplingParams sampled(int i) {
+    return SamplingParams.builder().temperature(0.8).seed(77L + i).maxTokens(12).build();
+  }
+
   private static Generation withPromptLogprobs(int i) {
     SamplingParams p = params(i).toBuilder().logprobs(1).promptLogprobs(true).build();
     return new Generation(tok.encode(PROMPTS[i], true), p, tok);

@@ -65,6 +65,13 @@ public class ServingMetrics {
                 .tags(t)
                 .register(registry),
             FunctionCounter.builder(
+                    "shallows_prefill_tokens", v.batcher(), b -> b.prefilledTokens())
+                .description(
+                    "Prompt tokens prefilled (not those from the prompt cache or shared between"
+                        + " the choices of one prompt)")
+                .tags(t)
+                .register(registry),
+            FunctionCounter.builder(
                     "shallows_prompt_cache_tokens", v.batcher(), b -> b.promptCacheTokens())
                 .description("Prompt tokens taken from the prompt cache instead of prefilled")
                 .tags(t)
