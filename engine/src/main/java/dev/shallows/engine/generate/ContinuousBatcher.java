@@ -350,8 +350,30 @@ public final class ContinuousBatcher implements AutoCloseable {
       return;
     }
     for (int i = 0; i < gens.size(); i++) {
-      gens.get(i).prefilled(logits.get(i), chunks.get(i).length);
+      Generation g = gens.get(i);
+      g.prefilled(logits.get(i), chunks.get(i).length);
+      cachePrompt(g);
     }
+  }
+
+  /**
+   * Once a prompt is prefilled, a copy of its keys and values goes to the prompt cache at once (the
+   * whole sequence follows when the generation ends), so prompts arriving meanwhile with the same
+   * start (the other choices of one request, a shared system prompt) reuse it.
+   */
+  private void cachePrompt(Generation g) {
+    if (promptCache == null || !g.canDonatePrompt() || g.promptLength() < MIN_CACHED_PREFIX) {
+      return;
+    }
+    SequenceState copy = decoder.newSequence(g.promptLength());
+    try {
+      g.state().copyTo(copy, g.promptLength());
+    } catch (RuntimeException e) {
+      copy.close();
+      LOG.warn("{}: prompt not cached: {}", options.name(), e.toString());
+      return;
+    }
+    promptCache.put(g.promptTokens(), copy);
   }
 
   /** Starts a new generation (KV cache allocated, no prefill yet); it joins the batch if active. */

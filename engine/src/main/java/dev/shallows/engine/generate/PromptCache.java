@@ -88,9 +88,15 @@ public final class PromptCache implements AutoCloseable {
       state.close();
       return;
     }
+    for (Entry e : entries) {
+      if (e.tokens.length >= tokens.length && commonPrefix(e.tokens, tokens) == tokens.length) {
+        state.close(); // an entry already holds these tokens (and maybe more)
+        return;
+      }
+    }
     for (Iterator<Entry> it = entries.iterator(); it.hasNext(); ) {
       Entry e = it.next();
-      if (e.tokens.length <= tokens.length && commonPrefix(e.tokens, tokens) == e.tokens.length) {
+      if (commonPrefix(e.tokens, tokens) == e.tokens.length) {
         it.remove(); // this one knows everything that one did
         bytes -= e.state.cacheBytes();
         e.state.close();

@@ -73,6 +73,35 @@ class PromptCacheTest {
   }
 
   @Test
+  void aPromptIsCachedAsSoonAsItIsPrefilled() throws Exception {
+    // three choices of one prompt: whichever joins after the first finds its prompt cached already
+    // (or shares its prefill in the same step), so the prompt is prefilled once plus one token each
+    int[] prompt = TOK.encode("Once upon a time, there was a little girl named Lily. She", true);
+    try (Decoder d = DecoderKind.all().get(0).open();
+        Decoder lonely = DecoderKind.all().get(0).open();
+        ContinuousBatcher b =
+            new ContinuousBatcher(
+                d, new ContinuousBatcher.Options("p", 4, 8).withPromptCache(64L << 20))) {
+      List<Generation> gens = new java.util.ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        gens.add(b.submit(new Generation(prompt, seeded(i), TOK), null));
+      }
+      for (int i = 0; i < 3; i++) {
+        GenerationResult r = gens.get(i).result().get(60, TimeUnit.SECONDS);
+        GenerationResult lone = new Generation(prompt, seeded(i), TOK).run(lonely, null);
+        assertArrayEquals(lone.tokenIds(), r.tokenIds(), "choice " + i);
+      }
+      assertTrue(
+          b.prefilledTokens() <= prompt.length + 2L,
+          b.prefilledTokens() + " tokens prefilled for 3 x " + prompt.length);
+    }
+  }
+
+  private static SamplingParams seeded(int i) {
+    return SamplingParams.builder().temperature(0.8).seed(5L + i).maxTokens(10).build();
+  }
+
+  @Test
   void staysWithinItsBytesAndDropsSupersededEntries() {
     try (Decoder d = DecoderKind.all().get(0).open()) {
       SequenceState a = filled(d, 12, 1);
@@ -83,6 +112,11 @@ class PromptCacheTest {
         cache.put(prefix(16, 1), longer);
         assertEquals(1, cache.size(), "the 12-token entry is superseded");
         assertThrows(IllegalStateException.class, () -> a.truncate(0), "and freed");
+
+        SequenceState covered = filled(d, 12, 1); // what the 16-token entry already holds
+        cache.put(prefix(12, 1), covered);
+        assertEquals(1, cache.size(), "a covered entry is not added");
+        assertThrows(IllegalStateException.class, () -> covered.truncate(0), "and is freed");
 
         SequenceState other = filled(d, 12, 50); // unrelated tokens: evicts the older entry
         cache.put(prefix(12, 50), other);
