@@ -365,6 +365,10 @@ public final class ContinuousBatcher implements AutoCloseable {
     if (promptCache == null || !g.canDonatePrompt() || g.promptLength() < MIN_CACHED_PREFIX) {
       return;
     }
+    int[] prompt = g.promptTokens();
+    if (promptCache.covers(prompt)) {
+      return; // a repeated prompt, or one whose sequence is cached whole: nothing to copy
+    }
     SequenceState copy = decoder.newSequence(g.promptLength());
     try {
       g.state().copyTo(copy, g.promptLength());
@@ -373,7 +377,7 @@ public final class ContinuousBatcher implements AutoCloseable {
       LOG.warn("{}: prompt not cached: {}", options.name(), e.toString());
       return;
     }
-    promptCache.put(g.promptTokens(), copy);
+    promptCache.put(prompt, copy);
   }
 
   /** Starts a new generation (KV cache allocated, no prefill yet); it joins the batch if active. */

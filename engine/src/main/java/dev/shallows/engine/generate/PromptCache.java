@@ -88,11 +88,9 @@ public final class PromptCache implements AutoCloseable {
       state.close();
       return;
     }
-    for (Entry e : entries) {
-      if (e.tokens.length >= tokens.length && commonPrefix(e.tokens, tokens) == tokens.length) {
-        state.close(); // an entry already holds these tokens (and maybe more)
-        return;
-      }
+    if (covers(tokens)) {
+      state.close(); // an entry already holds these tokens (and maybe more)
+      return;
     }
     for (Iterator<Entry> it = entries.iterator(); it.hasNext(); ) {
       Entry e = it.next();
@@ -109,6 +107,16 @@ public final class PromptCache implements AutoCloseable {
       bytes -= e.state.cacheBytes();
       e.state.close();
     }
+  }
+
+  /** True if a cached sequence holds all of {@code tokens} (and maybe more after them). */
+  public synchronized boolean covers(int[] tokens) {
+    for (Entry e : entries) {
+      if (e.tokens.length >= tokens.length && commonPrefix(e.tokens, tokens) == tokens.length) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** KV cache bytes held by the cached sequences. */

@@ -113,6 +113,7 @@ class PromptCacheTest {
         assertEquals(1, cache.size(), "the 12-token entry is superseded");
         assertThrows(IllegalStateException.class, () -> a.truncate(0), "and freed");
 
+        assertTrue(cache.covers(prefix(12, 1)) && !cache.covers(prefix(17, 1)));
         SequenceState covered = filled(d, 12, 1); // what the 16-token entry already holds
         cache.put(prefix(12, 1), covered);
         assertEquals(1, cache.size(), "a covered entry is not added");
