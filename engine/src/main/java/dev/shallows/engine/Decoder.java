@@ -37,6 +37,17 @@ public interface Decoder extends AutoCloseable {
    */
   default List<float[][]> prefill(
       List<SequenceState> states, List<int[]> tokens, boolean[] allPositions) {
+    checkPrefillBatch(states, tokens, allPositions);
+    List<float[][]> out = new java.util.ArrayList<>(states.size());
+    for (int i = 0; i < states.size(); i++) {
+      out.add(prefill(states.get(i), tokens.get(i), allPositions[i]));
+    }
+    return out;
+  }
+
+  /** Throws unless a multi-sequence prefill has one token list and one flag per sequence. */
+  static void checkPrefillBatch(
+      List<SequenceState> states, List<int[]> tokens, boolean[] allPositions) {
     if (states.size() != tokens.size() || states.size() != allPositions.length) {
       throw new IllegalArgumentException(
           states.size()
@@ -46,11 +57,6 @@ public interface Decoder extends AutoCloseable {
               + allPositions.length
               + " flags");
     }
-    List<float[][]> out = new java.util.ArrayList<>(states.size());
-    for (int i = 0; i < states.size(); i++) {
-      out.add(prefill(states.get(i), tokens.get(i), allPositions[i]));
-    }
-    return out;
   }
 
   /** One decode step for several sequences at once: token b goes to sequence b. Returns (B, V). */

@@ -100,29 +100,14 @@ public final class CpuDecoder implements Decoder {
 
   @Override
   public float[][] prefill(SequenceState state, int[] tokens, boolean allPositions) {
-    CpuSequence seq = own(state);
-    int n = tokens.length;
-    if (n == 0) {
-      throw new IllegalArgumentException("prefill needs at least one token");
-    }
-    seq.checkRoom(n);
-    Rows rows = new Rows(n);
-    for (int r = 0; r < n; r++) {
-      rows.set(r, seq, seq.length() + r, tokens[r], seq.length() + n, allPositions || r == n - 1);
-    }
-    float[][] logits = run(rows, null);
-    seq.advance(n);
-    return logits;
+    return prefill(List.of(state), List.of(tokens), new boolean[] {allPositions}).get(0);
   }
 
   @Override
   public List<float[][]> prefill(
       List<SequenceState> states, List<int[]> tokens, boolean[] allPositions) {
+    Decoder.checkPrefillBatch(states, tokens, allPositions);
     int b = states.size();
-    if (tokens.size() != b || allPositions.length != b) {
-      throw new IllegalArgumentException(
-          b + " sequences, " + tokens.size() + " token lists, " + allPositions.length + " flags");
-    }
     int total = 0;
     Map<CpuSequence, Boolean> seen = new IdentityHashMap<>();
     for (int i = 0; i < b; i++) {

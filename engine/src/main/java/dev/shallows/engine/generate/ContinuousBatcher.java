@@ -139,12 +139,17 @@ public final class ContinuousBatcher implements AutoCloseable {
     if (queue.offer(p)) {
       return true;
     }
+    dropAbortedQueued();
+    return queue.offer(p);
+  }
+
+  /** Removes aborted generations from the queue and completes them (any thread may call it). */
+  private void dropAbortedQueued() {
     for (Pending q : queue) {
       if (q.generation().abortRequested() && queue.remove(q)) {
         q.generation().start(decoder, q.listener()); // completes at once as aborted, no prefill
       }
     }
-    return queue.offer(p);
   }
 
   /** The decoder this batcher drives. */
@@ -393,11 +398,7 @@ public final class ContinuousBatcher implements AutoCloseable {
 
   /** Aborted generations leave the batch, and the queue too (freeing their admission slots). */
   private void dropAborted() {
-    for (Pending p : queue) {
-      if (p.generation().abortRequested() && queue.remove(p)) {
-        p.generation().start(decoder, p.listener()); // completes at once as aborted, no prefill
-      }
-    }
+    dropAbortedQueued();
     for (Iterator<Generation> it = active.iterator(); it.hasNext(); ) {
       Generation g = it.next();
       if (g.abortRequested()) {

@@ -121,16 +121,8 @@ public class OpenAiResource {
   @Operation(summary = "One model or variant")
   public ModelList.Model get(@PathParam("id") String id) {
     ModelRegistry r = models.registry();
-    if (id.equals(r.name())) {
-      return list().data().get(0);
-    }
-    if (id.startsWith(r.name() + ":")) {
-      String v = id.substring(r.name().length() + 1);
-      if (r.loaded().contains(v)) {
-        return entry(r, r.get(v));
-      }
-    }
-    throw ApiException.modelNotFound("model", id);
+    String v = models.router().forcedVariant(id, r.loaded()); // 404 for anything else
+    return v == null ? list().data().get(0) : entry(r, r.get(v));
   }
 
   private static ModelList.Model entry(ModelRegistry r, Variant v) {

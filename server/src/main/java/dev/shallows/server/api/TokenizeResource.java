@@ -6,6 +6,7 @@ import dev.shallows.server.error.ApiException;
 import dev.shallows.server.inference.InferenceService;
 import dev.shallows.server.inference.RequestMapper;
 import dev.shallows.server.model.ModelRegistry;
+import dev.shallows.server.model.ModelService;
 import dev.shallows.server.openai.DetokenizeRequest;
 import dev.shallows.server.openai.TokenizeRequest;
 import dev.shallows.store.TextTokenizer;
@@ -36,9 +37,11 @@ public class TokenizeResource {
   public record Text(String prompt) {}
 
   private final InferenceService inference;
+  private final ModelService models;
 
-  public TokenizeResource(InferenceService inference) {
+  public TokenizeResource(InferenceService inference, ModelService models) {
     this.inference = inference;
+    this.models = models;
   }
 
   @POST
@@ -109,13 +112,7 @@ public class TokenizeResource {
     if (model == null || model.isBlank()) {
       throw ApiException.badRequest("model", "you must provide a model parameter");
     }
-    boolean known =
-        model.equals(r.name())
-            || (model.startsWith(r.name() + ":")
-                && r.loaded().contains(model.substring(r.name().length() + 1)));
-    if (!known) {
-      throw ApiException.modelNotFound("model", model);
-    }
+    models.router().forcedVariant(model, r.loaded()); // 404 unless it names the model or a variant
     return r;
   }
 }

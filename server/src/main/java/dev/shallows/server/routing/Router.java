@@ -51,24 +51,26 @@ public final class Router {
   }
 
   /**
+   * The variant {@code model} names ({@code <model>:<variant>}, one of {@code loaded}), or null for
+   * the model itself; 404 for another model or an unknown variant.
+   */
+  public String forcedVariant(String model, Set<String> loaded) {
+    int colon = model.lastIndexOf(':');
+    String name = colon > 0 ? model.substring(0, colon) : model;
+    String variant = colon > 0 ? model.substring(colon + 1) : null;
+    if (!name.equals(modelName) || (variant != null && !loaded.contains(variant))) {
+      throw ApiException.modelNotFound("model", model);
+    }
+    return variant;
+  }
+
+  /**
    * Routes {@code model} for a caller with an optional sticky key, among {@code loaded} variants.
    * 404 for another model or an unknown variant.
    */
   public Decision route(String model, String stickyKey, Set<String> loaded) {
-    String name = model;
-    String variant = null;
-    int colon = model.lastIndexOf(':');
-    if (colon > 0) {
-      name = model.substring(0, colon);
-      variant = model.substring(colon + 1);
-    }
-    if (!name.equals(modelName)) {
-      throw ApiException.modelNotFound("model", model);
-    }
+    String variant = forcedVariant(model, loaded);
     if (variant != null) {
-      if (!loaded.contains(variant)) {
-        throw ApiException.modelNotFound("model", model);
-      }
       return new Decision(variant, true, Optional.empty());
     }
     RoutingTable t = table.get();
