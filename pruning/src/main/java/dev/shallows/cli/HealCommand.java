@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Trains low-rank adapters on a frozen model with a next-token loss on --data (a .txt file"
-          + " with blank-line-separated documents, a .jsonl file with a \"text\" field, or a"
+          + " with blank-line-separated documents, a .jsonl file with a \"text\" field or with"
+          + " \"prompt\" and \"completion\" fields, whose loss counts the completion only, or a"
           + " directory of them), then writes --out: the healed variant as an HF checkpoint with"
           + " the adapters merged (shallows-variant.json gets the healing config and loss curve),"
           + " or with --adapter-only the adapters alone in Hugging Face PEFT layout.",

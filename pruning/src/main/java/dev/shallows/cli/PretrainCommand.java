@@ -21,7 +21,9 @@ import picocli.CommandLine.Spec;
     description = {
       "Trains a Llama-architecture model from a seeded random initialization on text (--data:"
           + " .txt / .jsonl files or directories, read in the order given), with the same training"
-          + " loop as healing: AdamW, linear warmup + cosine, gradient clipping.",
+          + " loop as healing: AdamW, linear warmup + cosine, gradient clipping. JSONL lines hold"
+          + " \"text\" (every token scored) or \"prompt\" + \"completion\" (only the"
+          + " completion's tokens count in the loss).",
       "Writes --out as a standard HF model directory: config.json, model.safetensors,"
           + " tokenizer.json (copied from --tokenizer), generation_config.json and"
           + " shallows-pretrain.json (shape, data, settings, loss curve) with the curve drawn in"

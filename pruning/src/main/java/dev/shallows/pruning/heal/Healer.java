@@ -10,6 +10,7 @@ import dev.shallows.engine.djl.DjlLlama;
 import dev.shallows.pruning.Cancellation;
 import dev.shallows.pruning.LoadedModel;
 import dev.shallows.pruning.data.TextDocuments;
+import dev.shallows.pruning.data.TrainingText;
 import dev.shallows.pruning.train.TokenWindows;
 import dev.shallows.pruning.train.Trainer;
 import dev.shallows.pruning.train.TrainerConfig;
@@ -75,7 +76,7 @@ public final class Healer {
     try (LoadedModel model = LoadedModel.open(modelDir);
         NDManager root = NDManager.newBaseManager(o.compute().device())) {
       long needed = (long) tc.steps() * tc.batchSize() * (tc.seqLen() + 1);
-      List<String> docs = TextDocuments.read(data, 0);
+      List<TrainingText> docs = TextDocuments.readTraining(data, 0);
       TokenWindows windows =
           TokenWindows.encode(docs, model.encoder(), tc.seqLen(), needed, tc.seed());
       LlamaWeights view = model.weights();

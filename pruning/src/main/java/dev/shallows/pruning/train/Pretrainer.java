@@ -10,6 +10,7 @@ import dev.shallows.engine.djl.ComputeSettings;
 import dev.shallows.engine.djl.DjlLlama;
 import dev.shallows.pruning.Cancellation;
 import dev.shallows.pruning.data.TextDocuments;
+import dev.shallows.pruning.data.TrainingText;
 import dev.shallows.store.AtomicDirectory;
 import dev.shallows.store.Checkpoint;
 import dev.shallows.store.LlamaConfig;
@@ -122,9 +123,9 @@ public final class Pretrainer {
               tok.bosId(),
               tok.eosIds().isEmpty() ? -1 : tok.eosIds().get(0));
       LlamaConfig config = shape.config();
-      List<List<String>> sources = new ArrayList<>();
+      List<List<TrainingText>> sources = new ArrayList<>();
       for (Path p : data) {
-        sources.add(TextDocuments.read(p, 0));
+        sources.add(TextDocuments.readTraining(p, 0));
       }
       TokenWindows windows =
           TokenWindows.encodeSources(

@@ -1,31 +1,44 @@
 package dev.shallows.pruning.train;
 
 import dev.shallows.pruning.data.TokenEncoder;
+import dev.shallows.pruning.data.TrainingText;
+import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 import java.util.SplittableRandom;
 
 /**
  * Training data as fixed-length token windows: documents are encoded (each starting with BOS when
  * the tokenizer uses one), concatenated, and cut into non-overlapping windows of {@code seqLen + 1}
- * tokens (inputs are the first T, targets the last T). Batches are drawn without replacement in a
- * seeded random order that is reshuffled every epoch; the batch of step s depends only on (seed,
- * s), so a resumed run sees exactly the data an uninterrupted one would.
+ * tokens (inputs are the first T, targets the last T). A prompt-completion document's prompt tokens
+ * are marked unscored: as targets they add nothing to the loss. Batches are drawn without
+ * replacement in a seeded random order that is reshuffled every epoch; the batch of step s depends
+ * only on (seed, s), so a resumed run sees exactly the data an uninterrupted one would.
  */
 public final class TokenWindows {
 
   private final int[] tokens;
+
+  /** Stream positions whose token is not a training target (prompt tokens); null: none. */
+  private final BitSet unscored;
+
   private final int seqLen;
   private final int count;
   private final long seed;
   private int cachedEpoch = -1;
   private int[] cachedOrder;
 
-  /** Windows over an already tokenized stream. */
+  /** Windows over an already tokenized stream, every token scored. */
   public TokenWindows(int[] tokens, int seqLen, long seed) {
+    this(tokens, null, seqLen, seed);
+  }
+
+  private TokenWindows(int[] tokens, BitSet unscored, int seqLen, long seed) {
     if (seqLen < 1) {
       throw new IllegalArgumentException("sequence length must be >= 1");
     }
     this.tokens = tokens;
+    this.unscored = unscored == null || unscored.isEmpty() ? null : unscored;
     this.seqLen = seqLen;
     this.count = tokens.length / (seqLen + 1);
     this.seed = seed;
@@ -40,15 +53,8 @@ public final class TokenWindows {
    * windows them.
    */
   public static TokenWindows encode(
-      List<String> documents, TokenEncoder encoder, int seqLen, long maxTokens, long seed) {
-    IntList all = new IntList();
-    for (String doc : documents) {
-      all.addAll(encoder.encode(doc));
-      if (maxTokens > 0 && all.size() >= maxTokens) {
-        break;
-      }
-    }
-    return new TokenWindows(all.toArray(), seqLen, seed);
+      List<TrainingText> documents, TokenEncoder encoder, int seqLen, long maxTokens, long seed) {
+    return encodeSources(List.of(documents), encoder, seqLen, maxTokens, seed);
   }
 
   /**
@@ -56,22 +62,36 @@ public final class TokenWindows {
    * (<= 0: all of it), then windows the concatenation.
    */
   public static TokenWindows encodeSources(
-      List<List<String>> sources,
+      List<List<TrainingText>> sources,
       TokenEncoder encoder,
       int seqLen,
       long maxTokensPerSource,
       long seed) {
     IntList all = new IntList();
-    for (List<String> docs : sources) {
+    BitSet unscored = new BitSet();
+    for (List<TrainingText> docs : sources) {
       long start = all.size();
-      for (String doc : docs) {
-        all.addAll(encoder.encode(doc));
+      for (TrainingText doc : docs) {
+        int[] ids = encoder.encode(doc.text());
+        int scoredFrom =
+            doc.prompt().isEmpty() ? 0 : completionStart(ids, encoder.encode(doc.prompt()));
+        unscored.set(all.size(), all.size() + scoredFrom);
+        all.addAll(ids);
         if (maxTokensPerSource > 0 && all.size() - start >= maxTokensPerSource) {
           break;
         }
       }
     }
-    return new TokenWindows(all.toArray(), seqLen, seed);
+    return new TokenWindows(all.toArray(), unscored, seqLen, seed);
+  }
+
+  /**
+   * Where the completion starts in a document's ids: after the tokens it shares with the prompt
+   * encoded alone (a token merged across the seam belongs to the completion).
+   */
+  static int completionStart(int[] document, int[] prompt) {
+    int shared = Arrays.mismatch(document, prompt);
+    return Math.min(shared < 0 ? prompt.length : shared, document.length - 1);
   }
 
   /** Number of windows (samples per epoch). */
@@ -92,13 +112,35 @@ public final class TokenWindows {
   public int[][] batch(int step, int batchSize) {
     int[][] out = new int[batchSize][];
     for (int i = 0; i < batchSize; i++) {
-      long k = (long) step * batchSize + i; // global sample index
-      int epoch = Math.toIntExact(k / count);
-      int w = order(epoch)[(int) (k % count)];
-      out[i] = new int[seqLen + 1];
-      System.arraycopy(tokens, w * (seqLen + 1), out[i], 0, seqLen + 1);
+      int from = windowStart(step, batchSize, i);
+      out[i] = Arrays.copyOfRange(tokens, from, from + seqLen + 1);
     }
     return out;
+  }
+
+  /**
+   * Which targets of step {@code step}'s batch count in the loss: (B, T), entry [i][j] for the
+   * target token j + 1 of sequence i; null when every target counts (plain text only).
+   */
+  public boolean[][] scoredTargets(int step, int batchSize) {
+    if (unscored == null) {
+      return null;
+    }
+    boolean[][] out = new boolean[batchSize][seqLen];
+    for (int i = 0; i < batchSize; i++) {
+      int from = windowStart(step, batchSize, i);
+      for (int j = 0; j < seqLen; j++) {
+        out[i][j] = !unscored.get(from + j + 1);
+      }
+    }
+    return out;
+  }
+
+  /** Stream offset of sequence {@code i} of step {@code step}'s batch. */
+  private int windowStart(int step, int batchSize, int i) {
+    long k = (long) step * batchSize + i; // global sample index
+    int epoch = Math.toIntExact(k / count);
+    return order(epoch)[(int) (k % count)] * (seqLen + 1);
   }
 
   /** A permutation of the windows for one epoch (Fisher-Yates with a seed derived from epoch). */
@@ -128,7 +170,7 @@ public final class TokenWindows {
 
     void addAll(int[] xs) {
       while (n + xs.length > a.length) {
-        a = java.util.Arrays.copyOf(a, a.length * 2);
+        a = Arrays.copyOf(a, a.length * 2);
       }
       System.arraycopy(xs, 0, a, n, xs.length);
       n += xs.length;
@@ -139,7 +181,7 @@ public final class TokenWindows {
     }
 
     int[] toArray() {
-      return java.util.Arrays.copyOf(a, n);
+      return Arrays.copyOf(a, n);
     }
   }
 }

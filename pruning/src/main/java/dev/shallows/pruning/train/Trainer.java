@@ -14,7 +14,8 @@ import java.util.Map;
 
 /**
  * The training loop shared by LoRA/QLoRA healing and full-parameter pretraining: next-token
- * cross-entropy on fixed-length windows, AdamW, cosine schedule with linear warmup, global-norm
+ * cross-entropy on fixed-length windows (averaged over the scored targets: all of them, or only the
+ * completions of prompt-completion data), AdamW, cosine schedule with linear warmup, global-norm
  * gradient clipping, cancellation between steps, and resumable checkpoints. Each step's arrays live
  * in a sub-manager closed at the end of the step, so a long run does not grow native memory. A step
  * whose loss or gradient norm is not finite is skipped (weights and optimizer state untouched);
@@ -148,12 +149,19 @@ public final class Trainer {
     int t = config.seqLen();
     Engine.getInstance().setRandomSeed(seedFor(config.seed(), step));
     int[][] batch = data.batch(step, b);
+    boolean[][] scored = data.scoredTargets(step, b); // null: every target counts
     long[] in = new long[b * t];
     long[] out = new long[b * t];
+    float[] weight = new float[b * t];
+    int counted = 0;
     for (int i = 0; i < b; i++) {
       for (int j = 0; j < t; j++) {
         in[i * t + j] = batch[i][j];
         out[i * t + j] = batch[i][j + 1];
+        if (scored == null || scored[i][j]) {
+          weight[i * t + j] = 1;
+          counted++;
+        }
       }
     }
     try (NDManager sm = manager.newSubManager()) {
@@ -162,7 +170,16 @@ public final class Trainer {
       double loss;
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
         NDArray logits = model.logits(ids, sm); // (B, T, V)
-        NDArray nll = logits.logSoftmax(-1).gather(targets, -1).mean().neg(); // ()
+        NDArray logp = logits.logSoftmax(-1).gather(targets, -1); // (B, T, 1)
+        // mean over the scored targets (all of them for plain text); a batch of prompts only
+        // scores nothing and leaves a zero gradient
+        NDArray nll =
+            scored == null
+                ? logp.mean().neg()
+                : logp.mul(sm.create(weight, new Shape(b, t, 1)))
+                    .sum()
+                    .neg()
+                    .div(Math.max(1, counted)); // ()
         gc.backward(nll);
         loss = nll.getFloat();
       }

@@ -36,6 +36,31 @@ class TextDocumentsTest {
   }
 
   @Test
+  void readsPromptCompletionTrainingLines() throws Exception {
+    Path jsonl = tmp.resolve("sft.jsonl");
+    Files.writeString(
+        jsonl, "{\"prompt\":\"Q: x?\\nAnswer:\",\"completion\":\" yes\"}\n{\"text\":\"plain\"}\n");
+    assertEquals(
+        List.of(new TrainingText("Q: x?\nAnswer:", " yes"), TrainingText.plain("plain")),
+        TextDocuments.readTraining(jsonl, 0));
+    Path txt = tmp.resolve("b.txt");
+    Files.writeString(txt, "para one\n\npara two\n");
+    assertEquals(
+        List.of(TrainingText.plain("para one"), TrainingText.plain("para two")),
+        TextDocuments.readTraining(txt, 0));
+    Path noCompletion = tmp.resolve("c.jsonl");
+    Files.writeString(noCompletion, "{\"text\":\"a\"}\n{\"prompt\":\"p\"}\n");
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> TextDocuments.readTraining(noCompletion, 0));
+    assertEquals(noCompletion + ":2: no \"completion\" string field", e.getMessage());
+    Path empty = tmp.resolve("d.jsonl");
+    Files.writeString(empty, "{\"prompt\":\"p\",\"completion\":\"\"}\n");
+    e = assertThrows(IllegalArgumentException.class, () -> TextDocuments.readTraining(empty, 0));
+    assertEquals(empty + ":1: empty \"completion\"", e.getMessage());
+  }
+
+  @Test
   void builtInCalibrationHasThirtyParagraphs() {
     CalibrationSet set = CalibrationSet.builtIn(t -> new int[t.length()], 64, 0);
     assertEquals(30, set.sequences().size());

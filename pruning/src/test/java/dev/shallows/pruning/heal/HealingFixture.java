@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.shallows.engine.generate.Stories260K;
 import dev.shallows.pruning.data.TextDocuments;
+import dev.shallows.pruning.data.TrainingText;
 import dev.shallows.pruning.train.TokenWindows;
 import dev.shallows.pruning.train.TrainableModel;
 import dev.shallows.store.SharedData;
@@ -19,8 +20,9 @@ final class HealingFixture {
 
   /** Training windows of KJV text encoded with the stories260K tokenizer. */
   static TokenWindows kjvWindows(long seed, int maxTokens) {
-    List<String> docs =
-        TextDocuments.read(SharedData.resolve("corpus/kjv_bible_bible-kjv-text_4.38.txt"), 400);
+    List<TrainingText> docs =
+        TextDocuments.readTraining(
+            SharedData.resolve("corpus/kjv_bible_bible-kjv-text_4.38.txt"), 400);
     return TokenWindows.encode(
         docs, text -> Stories260K.tokenizer().encode(text, true), SEQ_LEN, maxTokens, seed);
   }

@@ -84,8 +84,27 @@ class TrainerResumeTest {
     assertFalse(r.cancelled());
     assertEquals(6, r.stepsDone());
     assertEquals(results.get(0).losses().size(), r.losses().size());
+    // the first three steps of the two fresh runs must agree before resuming can be judged
+    String curves =
+        "straight "
+            + results.get(0).losses()
+            + ", cancelled "
+            + results.get(1).losses()
+            + ", resumed "
+            + r.losses();
+    for (int i = 0; i < 3; i++) {
+      assertEquals(
+          results.get(0).losses().get(i),
+          results.get(1).losses().get(i),
+          1e-6,
+          "two fresh runs differ at step " + i + ": " + curves);
+    }
     for (int i = 0; i < 6; i++) {
-      assertEquals(results.get(0).losses().get(i), r.losses().get(i), 1e-6, "loss of step " + i);
+      assertEquals(
+          results.get(0).losses().get(i),
+          r.losses().get(i),
+          1e-6,
+          "loss of step " + i + ": " + curves);
     }
     for (String k : straight.keySet()) {
       assertArrayEquals(straight.get(k), resumed.get(k), 1e-6f, k);

@@ -5,46 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import dev.shallows.engine.djl.DjlEnvironment;
 import dev.shallows.pruning.Cancellation;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * A step whose loss overflows (here: logits multiplied by infinity on chosen steps) is skipped: the
- * weights stay finite and training goes on; too many in a row stop the run with an error.
+ * A step whose loss overflows (here: {@link BigramModel}'s logits multiplied by infinity on chosen
+ * steps) is skipped: the weights stay finite and training goes on; too many in a row stop the run
+ * with an error.
  */
 class NonFiniteStepTest {
 
   private static final int V = 8;
-
-  /** Bigram logits: one-hot(ids) (B, T, V) · W (V, V); poisoned steps multiply them by +inf. */
-  private static final class Bigram implements TrainableModel {
-    final NDArray w;
-    final Set<Integer> poisoned;
-    int calls;
-
-    Bigram(NDManager m, Set<Integer> poisoned) {
-      w = m.randomNormal(new Shape(V, V)).mul(0.1f);
-      w.setRequiresGradient(true);
-      this.poisoned = poisoned;
-    }
-
-    @Override
-    public NDArray logits(NDArray inputIds, NDManager step) {
-      NDArray logits = inputIds.oneHot(V).matMul(w); // (B, T, V)
-      return poisoned.contains(calls++) ? logits.mul(Float.POSITIVE_INFINITY) : logits;
-    }
-
-    @Override
-    public Map<String, NDArray> trainableParameters() {
-      return Map.of("w", w);
-    }
-  }
 
   private static TokenWindows data() {
     int[] tokens = new int[2000];
@@ -62,7 +36,7 @@ class NonFiniteStepTest {
   void overflowedStepsAreSkippedAndWeightsStayFinite() {
     DjlEnvironment.init();
     try (NDManager m = NDManager.newBaseManager()) {
-      Bigram model = new Bigram(m, Set.of(5, 6, 20));
+      BigramModel model = new BigramModel(m, V, Set.of(5, 6, 20));
       TrainingResult r =
           new Trainer(config(40), m)
               .train(model, data(), false, TrainingListener.NONE, Cancellation.none());
@@ -86,7 +60,7 @@ class NonFiniteStepTest {
       for (int i = 3; i < 40; i++) {
         all.add(i);
       }
-      Bigram model = new Bigram(m, all);
+      BigramModel model = new BigramModel(m, V, all);
       IllegalStateException e =
           assertThrows(
               IllegalStateException.class,

@@ -3,9 +3,13 @@ package dev.shallows.pruning.train;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dev.shallows.pruning.data.TrainingText;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -45,5 +49,41 @@ class TokenWindowsTest {
       b[s] = other.batch(s, 2)[0];
     }
     assertNotEquals(Arrays.deepToString(a), Arrays.deepToString(b));
+  }
+
+  /** One token per character: 'a' = 0, 'b' = 1, ... (no BOS). */
+  static int[] letters(String text) {
+    return text.chars().map(c -> c - 'a').toArray();
+  }
+
+  @Test
+  void onlyCompletionTokensAreScoredTargets() {
+    List<TrainingText> docs =
+        List.of(
+            new TrainingText("ghg", "ab"), TrainingText.plain("cd"), new TrainingText("e", "f"));
+    // stream: g h g a b c d e f | g h g ... ; windows of T+1 = 9 tokens hold exactly the 3 docs
+    List<TrainingText> twice = new ArrayList<>(docs);
+    twice.addAll(docs);
+    TokenWindows w = TokenWindows.encode(twice, TokenWindowsTest::letters, 8, 0, 1);
+    assertEquals(2, w.size());
+    for (int step = 0; step < 2; step++) {
+      int[] seq = w.batch(step, 1)[0];
+      boolean[] scored = w.scoredTargets(step, 1)[0];
+      assertArrayEquals(letters("ghgabcdef"), seq);
+      // targets h g a b c d e f: the prompts' h, g and e are not scored
+      assertArrayEquals(new boolean[] {false, false, true, true, true, true, false, true}, scored);
+    }
+    assertNull(
+        TokenWindows.encode(
+                List.of(TrainingText.plain("abcdefghij")), TokenWindowsTest::letters, 8, 0, 1)
+            .scoredTargets(0, 1),
+        "plain text scores every target");
+  }
+
+  @Test
+  void aTokenMergedAcrossTheSeamBelongsToTheCompletion() {
+    assertEquals(3, TokenWindows.completionStart(new int[] {1, 2, 3, 4}, new int[] {1, 2, 3}));
+    assertEquals(2, TokenWindows.completionStart(new int[] {1, 2, 9}, new int[] {1, 2, 3}));
+    assertEquals(0, TokenWindows.completionStart(new int[] {9}, new int[] {5}));
   }
 }
