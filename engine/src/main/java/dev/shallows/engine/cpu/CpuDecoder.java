@@ -29,6 +29,7 @@ public final class CpuDecoder implements Decoder {
   private final Rope rope;
   private final double[] fixedInvFreq; // (hd/2), null under dynamic NTK scaling
   private final Attention attention;
+  private final BlockAttention blockAttention;
   private final Scratch s;
   private final int d;
   private final int q;
@@ -49,6 +50,8 @@ public final class CpuDecoder implements Decoder {
     this.rope = Rope.of(c);
     this.fixedInvFreq = rope.lengthDependent() ? null : rope.invFreq(1);
     this.attention = new Attention(c.numAttentionHeads(), c.numKeyValueHeads(), c.headDim());
+    this.blockAttention =
+        new BlockAttention(c.numAttentionHeads(), c.numKeyValueHeads(), c.headDim());
     this.d = c.hiddenSize();
     this.q = c.qDim();
     this.k = c.kvDim();
@@ -192,6 +195,7 @@ public final class CpuDecoder implements Decoder {
   @Override
   public void close() {
     s.close();
+    blockAttention.close();
   }
 
   private CpuSequence own(SequenceState state) {
@@ -286,11 +290,7 @@ public final class CpuDecoder implements Decoder {
           System.arraycopy(s.v, r * k + h * hd, seq.values[l], at, hd);
         }
       }
-      for (int r = 0; r < m; r++) {
-        CpuSequence seq = rows.seq[r0 + r];
-        attention.row(
-            s.q, r * q, seq.keys[l], seq.values[l], seq.capacity(), rows.pos[r0 + r], s.att, r * q);
-      }
+      attend(rows, r0, m, l);
       s.input(s.att, m, q);
       s.matmul(L.wo(), m, s.nA, s.tmp); // (R, D)
       VecOps.add(s.x, 0, s.tmp, 0, m * d);
@@ -308,6 +308,39 @@ public final class CpuDecoder implements Decoder {
     }
     if (captureRow >= 0) {
       System.arraycopy(s.x, captureRow * d, capture[w.layers.length], 0, d);
+    }
+  }
+
+  /**
+   * Attention of rows r0..r0+m at layer l (queries in s.q, keys and values already cached) into
+   * s.att: a run of consecutive positions of one sequence (a prompt) as matrix products, the rest
+   * row by row.
+   */
+  private void attend(Rows rows, int r0, int m, int l) {
+    for (int r = 0; r < m; ) {
+      CpuSequence seq = rows.seq[r0 + r];
+      int p0 = rows.pos[r0 + r];
+      int run = 1;
+      while (r + run < m && rows.seq[r0 + r + run] == seq && rows.pos[r0 + r + run] == p0 + run) {
+        run++;
+      }
+      if (run >= BlockAttention.MIN_ROWS) {
+        blockAttention.run(
+            s.q, r * q, run, seq.keys[l], seq.values[l], seq.capacity(), p0, s.att, r * q);
+      } else {
+        for (int i = r; i < r + run; i++) {
+          attention.row(
+              s.q,
+              i * q,
+              seq.keys[l],
+              seq.values[l],
+              seq.capacity(),
+              rows.pos[r0 + i],
+              s.att,
+              i * q);
+        }
+      }
+      r += run;
     }
   }
 

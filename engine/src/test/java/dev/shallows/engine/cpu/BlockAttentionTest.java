@@ -1,0 +1,80 @@
+package dev.shallows.engine.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Prefill attention as matrix products against a double-precision reference: grouped KV heads, a
+ * cached prefix before the run, and cache slots past the run filled with values that must not be
+ * read.
+ */
+class BlockAttentionTest {
+
+  private static final int H = 4;
+  private static final int KVH = 2;
+  private static final int HD = 16;
+  private static final int CAP = 80;
+
+  @Test
+  void matchesTheReferenceOverACachedPrefixAndAGrowingRun() {
+    Random rnd = new Random(7);
+    float[] keys = random(rnd, KVH * CAP * HD);
+    float[] values = random(rnd, KVH * CAP * HD);
+    try (BlockAttention block = new BlockAttention(H, KVH, HD)) {
+      // two calls with different sizes: the second reuses and grows the buffers
+      for (int[] run : new int[][] {{30, 20}, {0, 70}}) {
+        int p0 = run[0];
+        int m = run[1];
+        float[] q = random(rnd, (m + 1) * H * HD); // one row of padding before the run
+        float[] out = new float[(m + 2) * H * HD];
+        block.run(q, H * HD, m, keys, values, CAP, p0, out, 2 * H * HD);
+        for (int r = 0; r < m; r++) {
+          double[] ref = reference(q, (r + 1) * H * HD, keys, values, p0 + r);
+          for (int i = 0; i < H * HD; i++) {
+            assertEquals(
+                ref[i], out[(r + 2) * H * HD + i], 1e-5, "p0 " + p0 + " row " + r + " " + i);
+          }
+        }
+      }
+    }
+  }
+
+  /** softmax(q·k / sqrt(hd)) · v over positions 0..pos of each head's KV group, in doubles. */
+  private static double[] reference(float[] q, int qo, float[] keys, float[] values, int pos) {
+    double[] out = new double[H * HD];
+    for (int h = 0; h < H; h++) {
+      int base = (h / (H / KVH)) * CAP * HD;
+      double[] s = new double[pos + 1];
+      double max = Double.NEGATIVE_INFINITY;
+      for (int t = 0; t <= pos; t++) {
+        double dot = 0;
+        for (int i = 0; i < HD; i++) {
+          dot += (double) q[qo + h * HD + i] * keys[base + t * HD + i];
+        }
+        s[t] = dot / Math.sqrt(HD);
+        max = Math.max(max, s[t]);
+      }
+      double sum = 0;
+      for (int t = 0; t <= pos; t++) {
+        s[t] = Math.exp(s[t] - max);
+        sum += s[t];
+      }
+      for (int t = 0; t <= pos; t++) {
+        for (int i = 0; i < HD; i++) {
+          out[h * HD + i] += s[t] / sum * values[base + t * HD + i];
+        }
+      }
+    }
+    return out;
+  }
+
+  private static float[] random(Random rnd, int n) {
+    float[] a = new float[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = (float) rnd.nextGaussian();
+    }
+    return a;
+  }
+}
