@@ -31,6 +31,7 @@ public final class TextTokenizer implements AutoCloseable {
   private final int bosId;
   private final List<Integer> eosIds;
   private final TokenizerConfig config;
+  private volatile String[] pieces; // computed on first use
 
   private TextTokenizer(
       HuggingFaceTokenizer hf,
@@ -176,6 +177,41 @@ public final class TextTokenizer implements AutoCloseable {
   /** The vocabulary string of {@code id} (e.g. {@code ▁the}, {@code <0x0A>}); null if unknown. */
   public String tokenString(int id) {
     return id >= 0 && id < idToToken.length ? idToToken[id] : null;
+  }
+
+  /**
+   * The text each token adds when it follows an ordinary token (a SentencePiece word start keeps
+   * its space; a token holding part of a UTF-8 sequence reads as U+FFFD); null for special, BOS and
+   * EOS tokens. Computed once, on first use.
+   */
+  public String[] pieces() {
+    String[] p = pieces;
+    if (p == null) {
+      synchronized (this) {
+        if (pieces == null) {
+          pieces = computePieces();
+        }
+        p = pieces;
+      }
+    }
+    return p;
+  }
+
+  private String[] computePieces() {
+    int[] anchor = encode("a", false);
+    String base = anchor.length == 1 ? decode(anchor, false) : "";
+    String[] out = new String[idToToken.length];
+    for (int id = 0; id < out.length; id++) {
+      if (idToToken[id] == null || isSpecial(id) || isEos(id) || id == bosId) {
+        continue;
+      }
+      String after = anchor.length == 1 ? decode(new int[] {anchor[0], id}, false) : null;
+      out[id] =
+          after != null && after.startsWith(base)
+              ? after.substring(base.length())
+              : decode(new int[] {id}, false);
+    }
+    return out;
   }
 
   /** The id of a vocabulary string, or -1. */

@@ -2,6 +2,7 @@ package dev.shallows.engine.generate;
 
 import dev.shallows.engine.Decoder;
 import dev.shallows.engine.SequenceState;
+import dev.shallows.engine.generate.json.JsonObjectConstraint;
 import dev.shallows.store.LlamaConfig;
 import dev.shallows.store.StreamDecoder;
 import dev.shallows.store.TextTokenizer;
@@ -47,6 +48,7 @@ public final class Generation {
   private TokenCounts counts;
   private StreamDecoder text;
   private StopStrings stops;
+  private JsonObjectConstraint json; // JSON mode only
   private final Set<Integer> stopIds = new HashSet<>();
   private final List<TokenEvent> events = new ArrayList<>();
   private final StringBuilder output = new StringBuilder();
@@ -202,6 +204,7 @@ public final class Generation {
       sampler = new Sampler(params, counts);
       text = tokenizer.streamDecoder(prompt);
       stops = new StopStrings(params.stop());
+      json = params.jsonObject() ? new JsonObjectConstraint(tokenizer.pieces()) : null;
       if (params.maxTokens() == 0 && !params.promptLogprobs()) {
         complete(FinishReason.LENGTH);
         return;
@@ -350,7 +353,13 @@ public final class Generation {
       promptLastLogits = null; // siblings share it in the step that prefilled the prompt only
     }
     double[] logprobRow = params.logprobs() != null ? Sampler.logSoftmax(logits) : null;
+    if (json != null && json.mask(logits) == 0) {
+      throw new IllegalStateException("no token of the vocabulary continues the JSON object");
+    }
     int token = sampler.sample(logits); // overwrites logits
+    if (json != null) {
+      json.accept(token);
+    }
     counts.addOutput(token);
     int index = events.size();
     FinishReason finish = null;
@@ -363,10 +372,13 @@ public final class Generation {
       }
     } else {
       piece = stops.push(text.push(token));
+      boolean objectClosed = json != null && json.isComplete();
       if (stops.stopped()) {
         finish = FinishReason.STOP;
-      } else if (index + 1 >= params.maxTokens() || state.length() >= state.capacity()) {
-        finish = FinishReason.LENGTH;
+      } else if (objectClosed
+          || index + 1 >= params.maxTokens()
+          || state.length() >= state.capacity()) {
+        finish = objectClosed ? FinishReason.STOP : FinishReason.LENGTH;
         piece += stops.push(text.flush());
         if (stops.stopped()) {
           finish = FinishReason.STOP;

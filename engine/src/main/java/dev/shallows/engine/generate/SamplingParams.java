@@ -32,6 +32,8 @@ import java.util.Map;
  * @param ignoreEos keep generating past the model's EOS tokens (stopTokenIds still apply)
  * @param logitBias OpenAI: token id -> value added to its logit before sampling (after the
  *     penalties), in [-100, 100]; -100 in effect bans a token, 100 forces it
+ * @param jsonObject OpenAI's JSON mode: only tokens that continue one JSON object are sampled, and
+ *     the generation stops (finish "stop") when the object closes
  */
 public record SamplingParams(
     double temperature,
@@ -47,7 +49,8 @@ public record SamplingParams(
     Integer logprobs,
     boolean promptLogprobs,
     boolean ignoreEos,
-    Map<Integer, Double> logitBias) {
+    Map<Integer, Double> logitBias,
+    boolean jsonObject) {
 
   /** Largest |bias| of a {@code logit_bias} entry (OpenAI's limit). */
   public static final double MAX_LOGIT_BIAS = 100;
@@ -141,6 +144,7 @@ public record SamplingParams(
     b.promptLogprobs = promptLogprobs;
     b.ignoreEos = ignoreEos;
     b.logitBias = new HashMap<>(logitBias);
+    b.jsonObject = jsonObject;
     return b;
   }
 
@@ -170,6 +174,7 @@ public record SamplingParams(
     private boolean promptLogprobs = false;
     private boolean ignoreEos = false;
     private Map<Integer, Double> logitBias = new HashMap<>();
+    private boolean jsonObject;
 
     private Builder() {}
 
@@ -243,6 +248,11 @@ public record SamplingParams(
       return this;
     }
 
+    public Builder jsonObject(boolean v) {
+      jsonObject = v;
+      return this;
+    }
+
     public SamplingParams build() {
       return new SamplingParams(
           temperature,
@@ -258,7 +268,8 @@ public record SamplingParams(
           logprobs,
           promptLogprobs,
           ignoreEos,
-          logitBias);
+          logitBias,
+          jsonObject);
     }
   }
 }

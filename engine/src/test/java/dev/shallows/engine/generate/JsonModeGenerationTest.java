@@ -1,0 +1,73 @@
+package dev.shallows.engine.generate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.shallows.engine.Decoder;
+import dev.shallows.engine.generate.json.JsonObjectGrammar;
+import dev.shallows.store.TextTokenizer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * JSON mode on the real stories260K (a model that never saw JSON): every sampled output is a prefix
+ * of a JSON object, and one that stops is a whole object that Jackson parses, with nothing after
+ * it; without JSON mode the same requests give prose.
+ */
+class JsonModeGenerationTest {
+
+  private static final ObjectMapper JACKSON =
+      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+  @Test
+  void sampledOutputsAreJsonObjects() throws Exception {
+    TextTokenizer tok = Stories260K.tokenizer();
+    try (Decoder decoder = DecoderKind.all().get(0).open()) {
+      for (long seed = 0; seed < 6; seed++) {
+        SamplingParams p =
+            SamplingParams.builder()
+                .temperature(1.0)
+                .seed(seed)
+                .maxTokens(40)
+                .jsonObject(true)
+                .build();
+        GenerationResult r =
+            new Generation(tok.encode("Once upon a time", true), p, tok).run(decoder, null);
+        // this story model writes keys and values ("{ "Tom?" : -20000.9 , ...") and rarely closes
+        assertNotEquals(
+            JsonObjectGrammar.INVALID,
+            JsonObjectGrammar.feed(JsonObjectGrammar.START, r.text()),
+            r.text());
+        assertEquals(FinishReason.LENGTH, r.finishReason(), r.text());
+        assertEquals(40, r.tokens().size());
+        assertTrue(r.text().contains("\""), "keys are strings: " + r.text());
+      }
+      // pushed towards '}' (allowed only where an object may close), it stops at the close
+      int close = java.util.Arrays.asList(tok.pieces()).indexOf("}");
+      for (long seed = 0; seed < 6; seed++) {
+        SamplingParams p =
+            SamplingParams.builder()
+                .temperature(1.0)
+                .seed(seed)
+                .maxTokens(40)
+                .jsonObject(true)
+                .logitBias(java.util.Map.of(close, 100.0))
+                .build();
+        GenerationResult r =
+            new Generation(tok.encode("Once upon a time", true), p, tok).run(decoder, null);
+        assertEquals(FinishReason.STOP, r.finishReason(), r.text());
+        assertEquals(JACKSON.createObjectNode(), JACKSON.readTree(r.text()), r.text());
+      }
+      SamplingParams prose =
+          SamplingParams.builder().temperature(1.0).seed(0L).maxTokens(20).build();
+      String text =
+          new Generation(tok.encode("Once upon a time", true), prose, tok)
+              .run(decoder, null)
+              .text();
+      assertEquals(
+          JsonObjectGrammar.INVALID, JsonObjectGrammar.feed(JsonObjectGrammar.START, text), text);
+    }
+  }
+}
