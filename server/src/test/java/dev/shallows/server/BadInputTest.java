@@ -100,7 +100,11 @@ class BadInputTest {
             "{" + M + "," + MSG + ",\"max_completion_tokens\":-2}", 400, "max_completion_tokens"),
         Arguments.of("{" + M + "," + MSG + ",\"tools\":[{\"type\":\"function\"}]}", 400, "tools"),
         Arguments.of(
-            "{" + M + "," + MSG + ",\"response_format\":{\"type\":\"json_object\"}}",
+            "{" + M + "," + MSG + ",\"response_format\":{\"type\":\"json_schema\"}}",
+            400,
+            "response_format"),
+        Arguments.of(
+            "{" + M + "," + MSG + ",\"response_format\":{\"type\":\"yaml\"}}",
             400,
             "response_format"),
         Arguments.of("{\"model\":\"other\"," + MSG + "}", 404, "model"));

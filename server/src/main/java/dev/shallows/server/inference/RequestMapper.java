@@ -125,11 +125,7 @@ public final class RequestMapper {
     if (r.tools != null && !r.tools.isNull() && !r.tools.isEmpty()) {
       throw ApiException.badRequest("tools", "tools are not supported by this server");
     }
-    if (r.responseFormat != null
-        && !r.responseFormat.isNull()
-        && !"text".equals(r.responseFormat.path("type").asText())) {
-      throw ApiException.badRequest("response_format", "only {\"type\":\"text\"} is supported");
-    }
+    boolean json = jsonMode(r.responseFormat);
     Integer top = r.topLogprobs;
     if (top != null && (top < 0 || top > limits.maxLogprobs())) {
       throw ApiException.badRequest(
@@ -144,7 +140,28 @@ public final class RequestMapper {
             mct ? r.maxCompletionTokens : r.maxTokens,
             mct ? "max_completion_tokens" : "max_tokens")
         .logprobs(Boolean.TRUE.equals(r.logprobs) ? (top == null ? 0 : top) : null)
+        .jsonObject(json)
         .build();
+  }
+
+  /** {@code response_format}: absent or "text" = free text, "json_object" = JSON mode. */
+  private static boolean jsonMode(JsonNode format) {
+    if (format == null || format.isNull()) {
+      return false;
+    }
+    String type = format.path("type").asText();
+    return switch (type) {
+      case "text" -> false;
+      case "json_object" -> true;
+      case "json_schema" ->
+          throw ApiException.badRequest(
+              "response_format",
+              "json_schema is not supported; {\"type\":\"json_object\"} constrains the output to"
+                  + " one JSON object");
+      default ->
+          throw ApiException.badRequest(
+              "response_format", "type must be 'text' or 'json_object', got '" + type + "'");
+    };
   }
 
   /** The text of a message: a string, or the concatenation of its text parts. */

@@ -27,6 +27,9 @@ public class ChatCompletionRequest extends SamplingFields {
   public JsonNode tools;
 
   @JsonProperty("response_format")
-  @Schema(description = "Only {\"type\":\"text\"} is supported")
+  @Schema(
+      description =
+          "{\"type\":\"text\"} (default) or {\"type\":\"json_object\"}: the reply is one JSON"
+              + " object (finish_reason stop) or its start (length); json_schema is not supported")
   public JsonNode responseFormat;
 }
