@@ -1,21 +1,23 @@
 package dev.shallows.engine.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Prefill attention as matrix products against a double-precision reference: grouped KV heads, a
- * cached prefix before the run, and cache slots past the run filled with values that must not be
- * read.
+ * Both attention kernels against a double-precision reference, with grouped KV heads: prefill as
+ * matrix products (a cached prefix before the run, cache slots past it filled with values that must
+ * not be read), and single rows of several sequences at different positions, on one thread and
+ * split over the threads.
  */
-class BlockAttentionTest {
+class AttentionTest {
 
   private static final int H = 4;
   private static final int KVH = 2;
   private static final int HD = 16;
-  private static final int CAP = 80;
+  private static final int CAP = 1200;
 
   @Test
   void matchesTheReferenceOverACachedPrefixAndAGrowingRun() {
@@ -36,6 +38,59 @@ class BlockAttentionTest {
             assertEquals(
                 ref[i], out[(r + 2) * H * HD + i], 1e-5, "p0 " + p0 + " row " + r + " " + i);
           }
+        }
+      }
+    }
+  }
+
+  @Test
+  void singleRowsMatchTheReferenceInlineAndInParallel() {
+    Random rnd = new Random(9);
+    float[][] keys = {random(rnd, KVH * CAP * HD), random(rnd, KVH * CAP * HD)};
+    float[][] values = {random(rnd, KVH * CAP * HD), random(rnd, KVH * CAP * HD)};
+    Attention attention = new Attention(H, KVH, HD);
+    // little work (one thread), then rows long enough to be split over the threads
+    for (int[] positions : new int[][] {{3, 10}, {1100, 700, 5}}) {
+      assertTrue(
+          (positions.length == 2) == (positions[0] * H < Attention.PARALLEL_MIN_WORK),
+          "the cases straddle the threshold");
+      int n = positions.length;
+      float[] q = random(rnd, n * H * HD);
+      float[] out = new float[n * H * HD];
+      attention.rows(
+          q,
+          out,
+          n,
+          new Attention.Row() {
+            @Override
+            public int offset(int i) {
+              return i * H * HD;
+            }
+
+            @Override
+            public float[] keys(int i) {
+              return keys[i % 2];
+            }
+
+            @Override
+            public float[] values(int i) {
+              return values[i % 2];
+            }
+
+            @Override
+            public int capacity(int i) {
+              return CAP;
+            }
+
+            @Override
+            public int position(int i) {
+              return positions[i];
+            }
+          });
+      for (int i = 0; i < n; i++) {
+        double[] ref = reference(q, i * H * HD, keys[i % 2], values[i % 2], positions[i]);
+        for (int j = 0; j < H * HD; j++) {
+          assertEquals(ref[j], out[i * H * HD + j], 1e-5, "row " + i + " at " + positions[i]);
         }
       }
     }
