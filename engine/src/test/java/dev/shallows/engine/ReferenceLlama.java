@@ -138,28 +138,16 @@ public final class ReferenceLlama {
     }
     double[][] out = new double[t][h * hd];
     for (int head = 0; head < h; head++) {
-      int kvHead = head / (h / kvh);
+      int g = head / (h / kvh);
       for (int i = 0; i < t; i++) {
-        double[] s = new double[i + 1];
-        double max = Double.NEGATIVE_INFINITY;
+        double[] qi = java.util.Arrays.copyOfRange(q[i], head * hd, (head + 1) * hd);
+        double[][] ks = new double[i + 1][];
+        double[][] vs = new double[i + 1][];
         for (int j = 0; j <= i; j++) {
-          double dot = 0;
-          for (int e = 0; e < hd; e++) {
-            dot += q[i][head * hd + e] * k[j][kvHead * hd + e];
-          }
-          s[j] = dot / Math.sqrt(hd);
-          max = Math.max(max, s[j]);
+          ks[j] = java.util.Arrays.copyOfRange(k[j], g * hd, (g + 1) * hd);
+          vs[j] = java.util.Arrays.copyOfRange(v[j], g * hd, (g + 1) * hd);
         }
-        double sum = 0;
-        for (int j = 0; j <= i; j++) {
-          s[j] = Math.exp(s[j] - max);
-          sum += s[j];
-        }
-        for (int j = 0; j <= i; j++) {
-          for (int e = 0; e < hd; e++) {
-            out[i][head * hd + e] += s[j] / sum * v[j][kvHead * hd + e];
-          }
-        }
+        System.arraycopy(headAttention(qi, ks, vs), 0, out[i], head * hd, hd);
       }
     }
     double[][] o = new double[t][];
@@ -167,6 +155,36 @@ public final class ReferenceLlama {
       o[i] = linear(out[i], weight(p + "self_attn.o_proj.weight"), null, c.hiddenSize());
     }
     return o;
+  }
+
+  /**
+   * One head's causal attention for the last position: softmax(q · k_j / sqrt(hd)) · v_j over all
+   * the rows j of keys and values (hd each).
+   */
+  public static double[] headAttention(double[] q, double[][] keys, double[][] values) {
+    int hd = q.length;
+    double[] s = new double[keys.length];
+    double max = Double.NEGATIVE_INFINITY;
+    for (int j = 0; j < keys.length; j++) {
+      double dot = 0;
+      for (int e = 0; e < hd; e++) {
+        dot += q[e] * keys[j][e];
+      }
+      s[j] = dot / Math.sqrt(hd);
+      max = Math.max(max, s[j]);
+    }
+    double sum = 0;
+    for (int j = 0; j < s.length; j++) {
+      s[j] = Math.exp(s[j] - max);
+      sum += s[j];
+    }
+    double[] out = new double[hd];
+    for (int j = 0; j < s.length; j++) {
+      for (int e = 0; e < hd; e++) {
+        out[e] += s[j] / sum * values[j][e];
+      }
+    }
+    return out;
   }
 
   /** Rotates each head's halves: (a, b) -> (a cos - b sin, b cos + a sin), angle pos * inv[i]. */

@@ -3,6 +3,7 @@ package dev.shallows.engine.cpu;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.shallows.engine.ReferenceLlama;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -96,33 +97,29 @@ class AttentionTest {
     }
   }
 
-  /** softmax(q·k / sqrt(hd)) · v over positions 0..pos of each head's KV group, in doubles. */
+  /** Each head's attention over positions 0..pos of its KV group, by {@link ReferenceLlama}. */
   private static double[] reference(float[] q, int qo, float[] keys, float[] values, int pos) {
     double[] out = new double[H * HD];
     for (int h = 0; h < H; h++) {
       int base = (h / (H / KVH)) * CAP * HD;
-      double[] s = new double[pos + 1];
-      double max = Double.NEGATIVE_INFINITY;
+      double[][] ks = new double[pos + 1][];
+      double[][] vs = new double[pos + 1][];
       for (int t = 0; t <= pos; t++) {
-        double dot = 0;
-        for (int i = 0; i < HD; i++) {
-          dot += (double) q[qo + h * HD + i] * keys[base + t * HD + i];
-        }
-        s[t] = dot / Math.sqrt(HD);
-        max = Math.max(max, s[t]);
+        ks[t] = doubles(keys, base + t * HD);
+        vs[t] = doubles(values, base + t * HD);
       }
-      double sum = 0;
-      for (int t = 0; t <= pos; t++) {
-        s[t] = Math.exp(s[t] - max);
-        sum += s[t];
-      }
-      for (int t = 0; t <= pos; t++) {
-        for (int i = 0; i < HD; i++) {
-          out[h * HD + i] += s[t] / sum * values[base + t * HD + i];
-        }
-      }
+      double[] head = ReferenceLlama.headAttention(doubles(q, qo + h * HD), ks, vs);
+      System.arraycopy(head, 0, out, h * HD, HD);
     }
     return out;
+  }
+
+  private static double[] doubles(float[] a, int from) {
+    double[] d = new double[HD];
+    for (int i = 0; i < HD; i++) {
+      d[i] = a[from + i];
+    }
+    return d;
   }
 
   private static float[] random(Random rnd, int n) {

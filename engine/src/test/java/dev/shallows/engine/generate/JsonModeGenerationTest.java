@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shallows.engine.Decoder;
 import dev.shallows.engine.generate.json.JsonObjectGrammar;
 import dev.shallows.store.TextTokenizer;
+import java.util.Arrays;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,15 +28,7 @@ class JsonModeGenerationTest {
     TextTokenizer tok = Stories260K.tokenizer();
     try (Decoder decoder = DecoderKind.all().get(0).open()) {
       for (long seed = 0; seed < 6; seed++) {
-        SamplingParams p =
-            SamplingParams.builder()
-                .temperature(1.0)
-                .seed(seed)
-                .maxTokens(40)
-                .jsonObject(true)
-                .build();
-        GenerationResult r =
-            new Generation(tok.encode("Once upon a time", true), p, tok).run(decoder, null);
+        GenerationResult r = generate(decoder, tok, seed, true, Map.of());
         // this story model writes keys and values ("{ "Tom?" : -20000.9 , ...") and rarely closes
         assertNotEquals(
             JsonObjectGrammar.INVALID,
@@ -45,29 +39,29 @@ class JsonModeGenerationTest {
         assertTrue(r.text().contains("\""), "keys are strings: " + r.text());
       }
       // pushed towards '}' (allowed only where an object may close), it stops at the close
-      int close = java.util.Arrays.asList(tok.pieces()).indexOf("}");
+      int close = Arrays.asList(tok.pieces()).indexOf("}");
       for (long seed = 0; seed < 6; seed++) {
-        SamplingParams p =
-            SamplingParams.builder()
-                .temperature(1.0)
-                .seed(seed)
-                .maxTokens(40)
-                .jsonObject(true)
-                .logitBias(java.util.Map.of(close, 100.0))
-                .build();
-        GenerationResult r =
-            new Generation(tok.encode("Once upon a time", true), p, tok).run(decoder, null);
+        GenerationResult r = generate(decoder, tok, seed, true, Map.of(close, 100.0));
         assertEquals(FinishReason.STOP, r.finishReason(), r.text());
         assertEquals(JACKSON.createObjectNode(), JACKSON.readTree(r.text()), r.text());
       }
-      SamplingParams prose =
-          SamplingParams.builder().temperature(1.0).seed(0L).maxTokens(20).build();
-      String text =
-          new Generation(tok.encode("Once upon a time", true), prose, tok)
-              .run(decoder, null)
-              .text();
+      String text = generate(decoder, tok, 0, false, Map.of()).text();
       assertEquals(
           JsonObjectGrammar.INVALID, JsonObjectGrammar.feed(JsonObjectGrammar.START, text), text);
     }
+  }
+
+  /** 40 tokens sampled at temperature 1 after "Once upon a time". */
+  private static GenerationResult generate(
+      Decoder decoder, TextTokenizer tok, long seed, boolean json, Map<Integer, Double> bias) {
+    SamplingParams p =
+        SamplingParams.builder()
+            .temperature(1.0)
+            .seed(seed)
+            .maxTokens(40)
+            .jsonObject(json)
+            .logitBias(bias)
+            .build();
+    return new Generation(tok.encode("Once upon a time", true), p, tok).run(decoder, null);
   }
 }
