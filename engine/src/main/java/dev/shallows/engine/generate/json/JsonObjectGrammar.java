@@ -4,14 +4,14 @@ package dev.shallows.engine.generate.json;
  * An incremental recognizer of one JSON object (RFC 8259, top level an object), character by
  * character, whose whole state packs into a {@code long} so that trying a token from a state costs
  * no allocation. {@link #step} returns the next state or {@link #INVALID}; {@link #isComplete}
- * tells when the object has closed. Whitespace between tokens is one space, or one newline and up
- * to {@value #MAX_INDENT} spaces or tabs (llama.cpp's JSON grammar: compact and pretty-printed JSON
- * fit, a model cannot spend its tokens on blank lines); nesting is limited to {@value #MAX_DEPTH}
- * levels. Characters above U+007F (including U+FFFD, the text of a token holding part of a UTF-8
- * sequence) are allowed inside strings only.
+ * tells when the object has closed. Between tokens at most one space is allowed: a small model
+ * given newlines and indentation spends its whole budget on them (the built-in model wrote a
+ * newline and 19 spaces for its 20 tokens); nesting is limited to {@value #MAX_DEPTH} levels.
+ * Characters above U+007F (including U+FFFD, the text of a token holding part of a UTF-8 sequence)
+ * are allowed inside strings only.
  *
  * <p>State layout: bits 0-4 mode, 5-10 depth, 11-14 sub-state (literal progress, hex digits left),
- * 15-19 whitespace run, 20-63 one bit per open container (1 = object, 0 = array).
+ * 15 a space was just read, 20-63 one bit per open container (1 = object, 0 = array).
  */
 public final class JsonObjectGrammar {
 
@@ -21,12 +21,10 @@ public final class JsonObjectGrammar {
   /** The state before anything: whitespace or '{'. */
   public static final long START = 0;
 
-  static final int MAX_INDENT = 20;
-
-  /** Whitespace field: a single space was read, no more whitespace here. */
-  private static final int WS_SPACE = 31;
-
   static final int MAX_DEPTH = 32;
+
+  /** State bit: the last character was a space between tokens. */
+  private static final long SPACED = 1L << 15;
 
   // modes
   private static final int M_START = 0; // top level, before '{'
@@ -150,15 +148,10 @@ public final class JsonObjectGrammar {
 
   /** Modes between tokens: whitespace, punctuation and the start of values. */
   private static long structural(long s, int mode, char c) {
-    if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
-      int ws = whitespace(s);
-      if (ws == 0) {
-        return c == ' ' ? withWhitespace(s, WS_SPACE) : c == '\n' ? withWhitespace(s, 1) : INVALID;
-      }
-      boolean indent = ws != WS_SPACE && ws <= MAX_INDENT && (c == ' ' || c == '\t');
-      return indent ? withWhitespace(s, ws + 1) : INVALID;
+    if (c == ' ') {
+      return (s & SPACED) != 0 ? INVALID : s | SPACED;
     }
-    s = withWhitespace(s, 0);
+    s &= ~SPACED;
     switch (mode) {
       case M_START -> {
         return c == '{' ? push(s, true) : INVALID;
@@ -244,10 +237,6 @@ public final class JsonObjectGrammar {
     return (int) (s >>> 11 & 0xf);
   }
 
-  private static int whitespace(long s) {
-    return (int) (s >>> 15 & 0x1f);
-  }
-
   private static long withMode(long s, int mode) {
     return s & ~0x1fL | mode;
   }
@@ -258,9 +247,5 @@ public final class JsonObjectGrammar {
 
   private static long withSub(long s, int sub) {
     return s & ~(0xfL << 11) | (long) sub << 11;
-  }
-
-  private static long withWhitespace(long s, int run) {
-    return s & ~(0x1fL << 15) | (long) run << 15;
   }
 }
