@@ -182,7 +182,7 @@ public final class TextTokenizer implements AutoCloseable {
   /**
    * The text each token adds when it follows an ordinary token (a SentencePiece word start keeps
    * its space; a token holding part of a UTF-8 sequence reads as U+FFFD); null for special, BOS and
-   * EOS tokens. Computed once, on first use.
+   * EOS tokens. Computed once, on first use; the array is shared, do not modify it.
    */
   public String[] pieces() {
     String[] p = pieces;

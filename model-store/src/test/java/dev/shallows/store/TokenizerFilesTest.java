@@ -114,4 +114,32 @@ class TokenizerFilesTest {
       assertEquals("a . b , c ' d n't", t.decode(t.encode("a . b , c ' d n't", false)));
     }
   }
+
+  @Test
+  void piecesConcatenateToTheDecodedText() throws IOException {
+    Path stories = tmp.resolve("s");
+    Llama2cImporter.importModel(
+        SharedData.resolve("llama2c/stories260K.bin"),
+        SharedData.resolve("llama2c/tok512.bin"),
+        stories,
+        false);
+    // SentencePiece with byte fallback (stories260K) and byte-level BPE (the built-in model)
+    for (Path dir : new Path[] {stories, Path.of("models", "shallows-tiny")}) {
+      try (TextTokenizer t = TextTokenizer.load(dir)) {
+        String[] pieces = t.pieces();
+        assertEquals(t.vocabSize(), pieces.length);
+        for (String text :
+            new String[] {"Lily went to the park.", "{\"a\": [1, -2.5e3], \"b\": null}"}) {
+          int[] ids = t.encode(text, false);
+          StringBuilder joined = new StringBuilder(t.decode(new int[] {ids[0]}));
+          for (int i = 1; i < ids.length; i++) {
+            joined.append(pieces[ids[i]]);
+          }
+          assertEquals(t.decode(ids), joined.toString(), dir + ": " + text);
+        }
+        assertEquals(null, pieces[t.eosIds().get(0)], "special tokens have no piece");
+        assertTrue(t.pieces() == pieces, "computed once");
+      }
+    }
+  }
 }
