@@ -317,6 +317,8 @@ public final class CpuDecoder implements Decoder {
    * row by row.
    */
   private void attend(Rows rows, int r0, int m, int l) {
+    int[] single = new int[m]; // chunk rows that go one by one (decode, short runs)
+    int singles = 0;
     for (int r = 0; r < m; ) {
       CpuSequence seq = rows.seq[r0 + r];
       int p0 = rows.pos[r0 + r];
@@ -329,19 +331,42 @@ public final class CpuDecoder implements Decoder {
             s.q, r * q, run, seq.keys[l], seq.values[l], seq.capacity(), p0, s.att, r * q);
       } else {
         for (int i = r; i < r + run; i++) {
-          attention.row(
-              s.q,
-              i * q,
-              seq.keys[l],
-              seq.values[l],
-              seq.capacity(),
-              rows.pos[r0 + i],
-              s.att,
-              i * q);
+          single[singles++] = i;
         }
       }
       r += run;
     }
+    int[] pick = single;
+    attention.rows(
+        s.q,
+        s.att,
+        singles,
+        new Attention.Row() {
+          @Override
+          public int offset(int i) {
+            return pick[i] * q;
+          }
+
+          @Override
+          public float[] keys(int i) {
+            return rows.seq[r0 + pick[i]].keys[l];
+          }
+
+          @Override
+          public float[] values(int i) {
+            return rows.seq[r0 + pick[i]].values[l];
+          }
+
+          @Override
+          public int capacity(int i) {
+            return rows.seq[r0 + pick[i]].capacity();
+          }
+
+          @Override
+          public int position(int i) {
+            return rows.pos[r0 + pick[i]];
+          }
+        });
   }
 
   /** Final norm and LM head for the rows of this chunk that want logits. */

@@ -1,6 +1,7 @@
 package dev.shallows.engine.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.shallows.engine.ReferenceLlama;
 import java.util.Random;
@@ -9,7 +10,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Both attention kernels against a double-precision reference, with grouped KV heads: prefill as
  * matrix products (a cached prefix before the run, cache slots past it filled with values that must
- * not be read), and single rows at short and long positions.
+ * not be read), and single rows of several sequences at different positions, on one thread and
+ * split over the threads.
  */
 class AttentionTest {
 
@@ -43,18 +45,54 @@ class AttentionTest {
   }
 
   @Test
-  void singleRowsMatchTheReference() {
+  void singleRowsMatchTheReferenceInlineAndInParallel() {
     Random rnd = new Random(9);
-    float[] keys = random(rnd, KVH * CAP * HD);
-    float[] values = random(rnd, KVH * CAP * HD);
+    float[][] keys = {random(rnd, KVH * CAP * HD), random(rnd, KVH * CAP * HD)};
+    float[][] values = {random(rnd, KVH * CAP * HD), random(rnd, KVH * CAP * HD)};
     Attention attention = new Attention(H, KVH, HD);
-    for (int pos : new int[] {0, 10, 1100, 700}) { // the buffer grows, then is reused
-      float[] q = random(rnd, 2 * H * HD);
-      float[] out = new float[3 * H * HD];
-      attention.row(q, H * HD, keys, values, CAP, pos, out, 2 * H * HD);
-      double[] ref = reference(q, H * HD, keys, values, pos);
-      for (int j = 0; j < H * HD; j++) {
-        assertEquals(ref[j], out[2 * H * HD + j], 1e-5, "at " + pos);
+    // little work (one thread), then rows long enough to be split over the threads
+    for (int[] positions : new int[][] {{3, 10}, {1100, 700, 5}}) {
+      assertTrue(
+          (positions.length == 2) == (positions[0] * H < Attention.PARALLEL_MIN_WORK),
+          "the cases straddle the threshold");
+      int n = positions.length;
+      float[] q = random(rnd, n * H * HD);
+      float[] out = new float[n * H * HD];
+      attention.rows(
+          q,
+          out,
+          n,
+          new Attention.Row() {
+            @Override
+            public int offset(int i) {
+              return i * H * HD;
+            }
+
+            @Override
+            public float[] keys(int i) {
+              return keys[i % 2];
+            }
+
+            @Override
+            public float[] values(int i) {
+              return values[i % 2];
+            }
+
+            @Override
+            public int capacity(int i) {
+              return CAP;
+            }
+
+            @Override
+            public int position(int i) {
+              return positions[i];
+            }
+          });
+      for (int i = 0; i < n; i++) {
+        double[] ref = reference(q, i * H * HD, keys[i % 2], values[i % 2], positions[i]);
+        for (int j = 0; j < H * HD; j++) {
+          assertEquals(ref[j], out[i * H * HD + j], 1e-5, "row " + i + " at " + positions[i]);
+        }
       }
     }
   }
