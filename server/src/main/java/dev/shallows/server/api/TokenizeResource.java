@@ -1,7 +1,6 @@
 package dev.shallows.server.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.shallows.server.chat.ChatTemplate;
 import dev.shallows.server.error.ApiException;
 import dev.shallows.server.inference.InferenceService;
 import dev.shallows.server.inference.RequestMapper;
@@ -65,16 +64,9 @@ public class TokenizeResource {
       if (req.messages.isEmpty()) {
         throw ApiException.badRequest("messages", "messages must be a non-empty array");
       }
-      List<ChatTemplate.Message> msgs = new ArrayList<>();
-      for (int i = 0; i < req.messages.size(); i++) {
-        var m = req.messages.get(i);
-        String at = "messages[" + i + "]";
-        if (m == null || m.role == null) {
-          throw ApiException.badRequest(at + ".role", "every message needs a role");
-        }
-        msgs.add(new ChatTemplate.Message(m.role, RequestMapper.messageText(m, at)));
-      }
-      ids = inference.encodeChat(r.chatTemplate().render(msgs));
+      ids =
+          inference.encodeChat(
+              r.chatTemplate().render(RequestMapper.templateMessages(req.messages)));
     }
     List<Integer> out = new ArrayList<>(ids.length);
     for (int id : ids) {

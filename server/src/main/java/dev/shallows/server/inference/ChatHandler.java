@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shallows.engine.generate.GenerationResult;
 import dev.shallows.engine.generate.SamplingParams;
 import dev.shallows.engine.generate.TokenEvent;
-import dev.shallows.server.chat.ChatTemplate;
 import dev.shallows.server.config.ShallowsConfig;
 import dev.shallows.server.openai.ChatCompletionRequest;
 import dev.shallows.server.openai.ChatLogprobs;
@@ -37,13 +36,8 @@ public class ChatHandler {
     SamplingParams params = mapper.sampling(req);
     int n = req.n == null ? 1 : req.n;
     Router.Decision d = inference.route(req.model, req.user, session);
-    List<ChatTemplate.Message> msgs = new ArrayList<>();
-    for (int i = 0; i < req.messages.size(); i++) {
-      var m = req.messages.get(i);
-      msgs.add(
-          new ChatTemplate.Message(m.role, RequestMapper.messageText(m, "messages[" + i + "]")));
-    }
-    String prompt = inference.registry().chatTemplate().render(msgs);
+    String prompt =
+        inference.registry().chatTemplate().render(RequestMapper.templateMessages(req.messages));
     int[] ids = inference.encodeChat(prompt);
     boolean explicit = req.maxCompletionTokens != null || req.maxTokens != null;
     params =

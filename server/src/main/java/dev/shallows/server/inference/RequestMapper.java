@@ -2,6 +2,7 @@ package dev.shallows.server.inference;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.shallows.engine.generate.SamplingParams;
+import dev.shallows.server.chat.ChatTemplate;
 import dev.shallows.server.config.ShallowsConfig;
 import dev.shallows.server.error.ApiException;
 import dev.shallows.server.openai.ChatCompletionRequest;
@@ -162,6 +163,23 @@ public final class RequestMapper {
           throw ApiException.badRequest(
               "response_format", "type must be 'text' or 'json_object', got '" + type + "'");
     };
+  }
+
+  /**
+   * The messages as the chat template takes them (role and text), each needing a role; chat
+   * completions and /tokenize render the same list.
+   */
+  public static List<ChatTemplate.Message> templateMessages(List<ChatMessage> messages) {
+    List<ChatTemplate.Message> out = new ArrayList<>(messages.size());
+    for (int i = 0; i < messages.size(); i++) {
+      ChatMessage m = messages.get(i);
+      String at = "messages[" + i + "]";
+      if (m == null || m.role == null) {
+        throw ApiException.badRequest(at + ".role", "every message needs a role");
+      }
+      out.add(new ChatTemplate.Message(m.role, messageText(m, at)));
+    }
+    return out;
   }
 
   /** The text of a message: a string, or the concatenation of its text parts. */
