@@ -48,7 +48,7 @@ public final class Generation {
   private TokenCounts counts;
   private StreamDecoder text;
   private StopStrings stops;
-  private JsonObjectConstraint json; // JSON mode only
+  private OutputConstraint constraint; // JSON mode or a JSON schema only
   private final Set<Integer> stopIds = new HashSet<>();
   private final List<TokenEvent> events = new ArrayList<>();
   private final StringBuilder output = new StringBuilder();
@@ -204,7 +204,10 @@ public final class Generation {
       sampler = new Sampler(params, counts);
       text = tokenizer.streamDecoder(prompt);
       stops = new StopStrings(params.stop());
-      json = params.jsonObject() ? new JsonObjectConstraint(tokenizer.pieces()) : null;
+      constraint =
+          params.jsonSchema() != null
+              ? params.jsonSchema().constraint(tokenizer.pieces())
+              : params.jsonObject() ? new JsonObjectConstraint(tokenizer.pieces()) : null;
       if (params.maxTokens() == 0 && !params.promptLogprobs()) {
         complete(FinishReason.LENGTH);
         return;
@@ -353,12 +356,12 @@ public final class Generation {
       promptLastLogits = null; // siblings share it in the step that prefilled the prompt only
     }
     double[] logprobRow = params.logprobs() != null ? Sampler.logSoftmax(logits) : null;
-    if (json != null && json.mask(logits) == 0) {
-      throw new IllegalStateException("no token of the vocabulary continues the JSON object");
+    if (constraint != null && constraint.mask(logits) == 0) {
+      throw new IllegalStateException("no token of the vocabulary continues the JSON output");
     }
     int token = sampler.sample(logits); // overwrites logits
-    if (json != null) {
-      json.accept(token);
+    if (constraint != null) {
+      constraint.accept(token);
     }
     counts.addOutput(token);
     int index = events.size();
@@ -372,7 +375,7 @@ public final class Generation {
       }
     } else {
       piece = stops.push(text.push(token));
-      boolean objectClosed = json != null && json.isComplete();
+      boolean objectClosed = constraint != null && constraint.isComplete();
       if (stops.stopped()) {
         finish = FinishReason.STOP;
       } else if (objectClosed

@@ -1,5 +1,6 @@
 package dev.shallows.engine.generate;
 
+import dev.shallows.engine.generate.json.schema.JsonSchema;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -34,6 +35,8 @@ import java.util.Map;
  *     penalties), in [-100, 100]; -100 in effect bans a token, 100 forces it
  * @param jsonObject OpenAI's JSON mode: only tokens that continue one JSON object are sampled, and
  *     the generation stops (finish "stop") when the object closes
+ * @param jsonSchema OpenAI's structured output: only tokens that continue a value the schema allows
+ *     are sampled, and the generation stops when it closes; null = none
  */
 public record SamplingParams(
     double temperature,
@@ -50,7 +53,8 @@ public record SamplingParams(
     boolean promptLogprobs,
     boolean ignoreEos,
     Map<Integer, Double> logitBias,
-    boolean jsonObject) {
+    boolean jsonObject,
+    JsonSchema jsonSchema) {
 
   /** Largest |bias| of a {@code logit_bias} entry (OpenAI's limit). */
   public static final double MAX_LOGIT_BIAS = 100;
@@ -110,6 +114,10 @@ public record SamplingParams(
         throw new BadParameterException("stop_token_ids", "token ids must be >= 0, got " + id);
       }
     }
+    if (jsonObject && jsonSchema != null) {
+      throw new BadParameterException(
+          "response_format", "JSON mode and a JSON schema are exclusive: give one");
+    }
   }
 
   /** OpenAI's defaults: temperature 1, top_p 1, no penalties, random seed, 16 tokens. */
@@ -145,6 +153,7 @@ public record SamplingParams(
     b.ignoreEos = ignoreEos;
     b.logitBias = new HashMap<>(logitBias);
     b.jsonObject = jsonObject;
+    b.jsonSchema = jsonSchema;
     return b;
   }
 
@@ -175,6 +184,7 @@ public record SamplingParams(
     private boolean ignoreEos = false;
     private Map<Integer, Double> logitBias = new HashMap<>();
     private boolean jsonObject;
+    private JsonSchema jsonSchema;
 
     private Builder() {}
 
@@ -253,6 +263,11 @@ public record SamplingParams(
       return this;
     }
 
+    public Builder jsonSchema(JsonSchema v) {
+      jsonSchema = v;
+      return this;
+    }
+
     public SamplingParams build() {
       return new SamplingParams(
           temperature,
@@ -269,7 +284,8 @@ public record SamplingParams(
           promptLogprobs,
           ignoreEos,
           logitBias,
-          jsonObject);
+          jsonObject,
+          jsonSchema);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.shallows.engine.generate.json;
 
+import dev.shallows.engine.generate.OutputConstraint;
 import java.util.BitSet;
 import java.util.Map;
 import java.util.WeakHashMap;
@@ -11,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * allowed tokens are cached per grammar state and shared by every generation over the same
  * vocabulary (most steps repeat a state: inside a string, after a comma).
  */
-public final class JsonObjectConstraint {
+public final class JsonObjectConstraint implements OutputConstraint {
 
   /** Cached allowed-token sets per vocabulary; cleared when it reaches this many states. */
   static final int MAX_CACHED_STATES = 1024;
@@ -37,6 +38,7 @@ public final class JsonObjectConstraint {
    * Sets the logit of every token that cannot continue the object to -inf; returns how many tokens
    * remain.
    */
+  @Override
   public int mask(float[] logits) {
     BitSet ok = allowedNow();
     for (int t = ok.nextClearBit(0); t < logits.length; t = ok.nextClearBit(t + 1)) {
@@ -46,6 +48,7 @@ public final class JsonObjectConstraint {
   }
 
   /** Advances over a sampled token, which must be one {@link #mask} allowed. */
+  @Override
   public void accept(int token) {
     long next =
         token < pieces.length && pieces[token] != null
@@ -58,6 +61,7 @@ public final class JsonObjectConstraint {
   }
 
   /** Whether the object has closed. */
+  @Override
   public boolean isComplete() {
     return JsonObjectGrammar.isComplete(state);
   }

@@ -1,0 +1,63 @@
+package dev.shallows.engine.generate.json.schema;
+
+import dev.shallows.engine.generate.OutputConstraint;
+import dev.shallows.engine.generate.json.PieceTrie;
+import dev.shallows.engine.generate.json.schema.SchemaRecognizer.State;
+import java.util.BitSet;
+import java.util.Map;
+
+/**
+ * Schema-constrained decoding for one generation: the tokens allowed in a recognizer state are
+ * found by walking the vocabulary's trie and cached per state (shared by the generations of the
+ * same schema and vocabulary).
+ */
+final class JsonSchemaConstraint implements OutputConstraint {
+
+  private final String[] pieces;
+  private final Map<State, BitSet> cache;
+  private State state;
+
+  JsonSchemaConstraint(State start, String[] pieces, Map<State, BitSet> cache) {
+    this.state = start;
+    this.pieces = pieces;
+    this.cache = cache;
+  }
+
+  @Override
+  public int mask(float[] logits) {
+    BitSet ok = allowedNow();
+    for (int t = ok.nextClearBit(0); t < logits.length; t = ok.nextClearBit(t + 1)) {
+      logits[t] = Float.NEGATIVE_INFINITY;
+    }
+    return ok.cardinality();
+  }
+
+  @Override
+  public void accept(int token) {
+    State next =
+        token < pieces.length && pieces[token] != null && !pieces[token].isEmpty()
+            ? SchemaRecognizer.feed(state, pieces[token])
+            : null;
+    if (next == null || !next.alive()) {
+      throw new IllegalStateException("token " + token + " cannot continue the schema's value");
+    }
+    state = next;
+  }
+
+  @Override
+  public boolean isComplete() {
+    return state.complete();
+  }
+
+  private BitSet allowedNow() {
+    BitSet ok = cache.get(state);
+    if (ok == null) {
+      ok = PieceTrie.of(pieces).allowed(state, SchemaRecognizer::step, State::alive, pieces.length);
+      if (cache.size() >= JsonSchema.MAX_CACHED_STATES) {
+        cache.clear();
+      }
+      cache.put(state, ok);
+    }
+    return ok;
+  }
+}

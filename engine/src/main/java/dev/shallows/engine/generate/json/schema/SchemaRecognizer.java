@@ -1,0 +1,390 @@
+package dev.shallows.engine.generate.json.schema;
+
+import dev.shallows.engine.generate.json.schema.SchemaNode.AnyOfNode;
+import dev.shallows.engine.generate.json.schema.SchemaNode.ArrayNode;
+import dev.shallows.engine.generate.json.schema.SchemaNode.LiteralNode;
+import dev.shallows.engine.generate.json.schema.SchemaNode.NumberNode;
+import dev.shallows.engine.generate.json.schema.SchemaNode.ObjectNode;
+import dev.shallows.engine.generate.json.schema.SchemaNode.StringNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * An incremental recognizer of the JSON texts a compiled schema allows, character by character: a
+ * pushdown automaton whose stack holds one frame per open value. A state is the set of stacks still
+ * alive (anyOf, and enum values that are prefixes of each other, keep several), immutable and
+ * comparable, so allowed-token sets can be cached per state.
+ *
+ * <p>What it accepts, besides the schema: compact JSON with at most one space between tokens (as
+ * {@code json_object} mode), declared properties in the schema's order (optional ones may be left
+ * out, undeclared keys never appear), enum and const values written as compact JSON, and integers
+ * without fraction or exponent.
+ */
+final class SchemaRecognizer {
+
+  /** A persistent stack of frames: {@code below} is shared by the states that grow from it. */
+  record Stack(Frame top, Stack below) {}
+
+  /** A recognizer state: every way the text so far can still continue. Empty: none. */
+  record State(Set<Stack> stacks) {
+    boolean alive() {
+      return !stacks.isEmpty();
+    }
+
+    /** Whether the root value has closed. */
+    boolean complete() {
+      for (Stack s : stacks) {
+        if (s.top() instanceof Root r && r.done()) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  sealed interface Frame {}
+
+  /** Under the root value; done once it has closed. */
+  record Root(boolean done) implements Frame {}
+
+  /** A value of a concrete node must start (after at most one space). */
+  record Value(SchemaNode node, boolean spaced) implements Frame {}
+
+  /** Inside a string: length so far (capped), escape progress (0 none, 1 after '\', 5..2 hex). */
+  record Str(StringNode node, int length, int escape) implements Frame {}
+
+  /** Inside a number: the part being read. */
+  record Num(NumberNode node, int part) implements Frame {}
+
+  /** Inside an enum/const value: the characters read so far. */
+  record Lit(LiteralNode node, String prefix) implements Frame {}
+
+  /**
+   * An open object: the phase, the first property that may come next, the property being written,
+   * the key read so far, and whether a space was just read.
+   */
+  record Obj(ObjectNode node, int phase, int next, int chosen, String key, boolean spaced)
+      implements Frame {}
+
+  /** An open array: the phase, the items so far, and whether a space was just read. */
+  record Arr(ArrayNode node, int phase, int count, boolean spaced) implements Frame {}
+
+  // object phases
+  private static final int O_OPEN = 0; // after '{': a key or '}'
+  private static final int O_KEY = 1; // inside a declared key
+  private static final int O_FREE_KEY = 2; // a free key's string is on top
+  private static final int O_COLON = 3; // after a key: ':'
+  private static final int O_VALUE = 4; // the property's value is on top
+  private static final int O_AFTER = 5; // after a value: ',' or '}'
+  private static final int O_COMMA = 6; // after ',': a key
+  // array phases
+  private static final int A_OPEN = 0; // after '[': a value or ']'
+  private static final int A_VALUE = 1; // an item is on top
+  private static final int A_AFTER = 2; // after an item: ',' or ']'
+  // number parts
+  private static final int N_MINUS = 0;
+  private static final int N_ZERO = 1;
+  private static final int N_INT = 2;
+  private static final int N_DOT = 3;
+  private static final int N_FRAC = 4;
+  private static final int N_E = 5;
+  private static final int N_ESIGN = 6;
+  private static final int N_EXP = 7;
+
+  private static final Stack ROOT = new Stack(new Root(false), null);
+  private static final Stack DONE = new Stack(new Root(true), null);
+
+  private SchemaRecognizer() {}
+
+  /** The state before any text. */
+  static State start(SchemaNode root) {
+    List<Stack> out = new ArrayList<>(2);
+    expect(root, false, ROOT, out);
+    return state(out);
+  }
+
+  /** The state after {@code text}; dead (not alive) if the text cannot continue. */
+  static State feed(State s, CharSequence text) {
+    for (int i = 0; i < text.length() && s.alive(); i++) {
+      s = step(s, text.charAt(i));
+    }
+    return s;
+  }
+
+  /** The state after one character. */
+  static State step(State s, char c) {
+    List<Stack> out = new ArrayList<>(2);
+    for (Stack st : s.stacks()) {
+      step(st, c, out);
+    }
+    return state(out);
+  }
+
+  private static State state(List<Stack> stacks) {
+    return new State(stacks.size() == 1 ? Set.of(stacks.get(0)) : Set.copyOf(dedupe(stacks)));
+  }
+
+  private static List<Stack> dedupe(List<Stack> stacks) {
+    return stacks.stream().distinct().toList();
+  }
+
+  /** Pushes the expectation of a value of {@code node}: one stack per option of an anyOf. */
+  private static void expect(SchemaNode node, boolean spaced, Stack below, List<Stack> out) {
+    SchemaNode n = SchemaNode.resolve(node);
+    if (n instanceof AnyOfNode any) {
+      for (SchemaNode option : any.options) {
+        expect(option, spaced, below, out);
+      }
+    } else {
+      out.add(new Stack(new Value(n, spaced), below));
+    }
+  }
+
+  /** The stack once its top value has ended: the parent takes its next phase. */
+  private static Stack close(Stack below) {
+    Frame f = below.top();
+    if (f instanceof Root) {
+      return DONE;
+    }
+    Frame next;
+    if (f instanceof Obj o) {
+      int phase = o.phase() == O_FREE_KEY ? O_COLON : O_AFTER;
+      next = new Obj(o.node(), phase, o.next(), -1, "", false);
+    } else if (f instanceof Arr a) {
+      next = new Arr(a.node(), A_AFTER, a.count() + 1, false);
+    } else {
+      throw new IllegalStateException("no value can end into " + f);
+    }
+    return new Stack(next, below.below());
+  }
+
+  private static void step(Stack s, char c, List<Stack> out) {
+    Frame f = s.top();
+    if (f instanceof Value v) {
+      value(v, s.below(), c, out);
+    } else if (f instanceof Str str) {
+      string(str, s.below(), c, out);
+    } else if (f instanceof Num n) {
+      number(n, s.below(), c, out);
+    } else if (f instanceof Lit l) {
+      literal(l, s.below(), c, out);
+    } else if (f instanceof Obj o) {
+      object(o, s.below(), c, out);
+    } else if (f instanceof Arr a) {
+      array(a, s.below(), c, out);
+    } // Root: nothing follows the root value
+  }
+
+  private static void value(Value v, Stack below, char c, List<Stack> out) {
+    if (c == ' ') {
+      if (!v.spaced()) {
+        out.add(new Stack(new Value(v.node(), true), below));
+      }
+      return;
+    }
+    SchemaNode n = v.node();
+    if (n instanceof ObjectNode o) {
+      if (c == '{') {
+        out.add(new Stack(new Obj(o, O_OPEN, 0, -1, "", false), below));
+      }
+    } else if (n instanceof ArrayNode a) {
+      if (c == '[') {
+        out.add(new Stack(new Arr(a, A_OPEN, 0, false), below));
+      }
+    } else if (n instanceof StringNode str) {
+      if (c == '"') {
+        out.add(new Stack(new Str(str, 0, 0), below));
+      }
+    } else if (n instanceof NumberNode num) {
+      if (c == '-') {
+        out.add(new Stack(new Num(num, N_MINUS), below));
+      } else if (c == '0') {
+        out.add(new Stack(new Num(num, N_ZERO), below));
+      } else if (c >= '1' && c <= '9') {
+        out.add(new Stack(new Num(num, N_INT), below));
+      }
+    } else if (n instanceof LiteralNode l) {
+      literal(new Lit(l, ""), below, c, out);
+    } else {
+      throw new IllegalStateException("not a concrete node: " + n);
+    }
+  }
+
+  private static void string(Str s, Stack below, char c, List<Stack> out) {
+    StringNode n = s.node();
+    if (s.escape() == 0) {
+      if (c == '"') {
+        if (s.length() >= n.minLength) {
+          out.add(close(below));
+        }
+      } else if (c == '\\') {
+        if (s.length() < n.maxLength) { // an escape is one more character
+          out.add(new Stack(new Str(n, s.length(), 1), below));
+        }
+      } else if (c >= 0x20) {
+        // the second half of a surrogate pair is not a code point of its own
+        int length = Character.isLowSurrogate(c) ? s.length() : s.length() + 1;
+        grow(n, length, 0, below, out);
+      }
+    } else if (s.escape() == 1) {
+      if (c == 'u') {
+        out.add(new Stack(new Str(n, s.length(), 5), below));
+      } else if ("\"\\/bfnrt".indexOf(c) >= 0) {
+        grow(n, s.length() + 1, 0, below, out);
+      }
+    } else if (Character.digit(c, 16) >= 0) {
+      if (s.escape() == 2) {
+        grow(n, s.length() + 1, 0, below, out);
+      } else {
+        out.add(new Stack(new Str(n, s.length(), s.escape() - 1), below));
+      }
+    }
+  }
+
+  /** One more character of a string, if its maximum allows it. */
+  private static void grow(StringNode n, int length, int escape, Stack below, List<Stack> out) {
+    if (length <= n.maxLength) {
+      out.add(new Stack(new Str(n, Math.min(length, n.lengthCap()), escape), below));
+    }
+  }
+
+  private static void number(Num num, Stack below, char c, List<Stack> out) {
+    boolean digit = c >= '0' && c <= '9';
+    boolean integer = num.node().integer;
+    int part = num.part();
+    int next = -1;
+    switch (part) {
+      case N_MINUS -> next = c == '0' ? N_ZERO : digit ? N_INT : -1;
+      case N_DOT -> next = digit ? N_FRAC : -1;
+      case N_E -> next = c == '+' || c == '-' ? N_ESIGN : digit ? N_EXP : -1;
+      case N_ESIGN -> next = digit ? N_EXP : -1;
+      default -> { // N_ZERO, N_INT, N_FRAC, N_EXP: the number may end here
+        if (digit && part != N_ZERO) {
+          next = part;
+        } else if (c == '.' && !integer && (part == N_ZERO || part == N_INT)) {
+          next = N_DOT;
+        } else if ((c == 'e' || c == 'E') && !integer && part != N_EXP) {
+          next = N_E;
+        } else {
+          step(close(below), c, out); // the number ended: c belongs to what follows
+          return;
+        }
+      }
+    }
+    if (next >= 0) {
+      out.add(new Stack(new Num(num.node(), next), below));
+    }
+  }
+
+  private static void literal(Lit l, Stack below, char c, List<Stack> out) {
+    String prefix = l.prefix() + c;
+    boolean longer = false;
+    for (String text : l.node().texts) {
+      if (text.equals(prefix)) {
+        out.add(close(below));
+      } else if (!longer && text.startsWith(prefix)) {
+        longer = true;
+      }
+    }
+    if (longer) {
+      out.add(new Stack(new Lit(l.node(), prefix), below));
+    }
+  }
+
+  private static void object(Obj o, Stack below, char c, List<Stack> out) {
+    ObjectNode n = o.node();
+    switch (o.phase()) {
+      case O_OPEN, O_COMMA -> {
+        if (c == ' ') {
+          if (!o.spaced()) {
+            out.add(new Stack(new Obj(n, o.phase(), o.next(), -1, "", true), below));
+          }
+        } else if (c == '}') {
+          if (o.phase() == O_OPEN && (n.free() || n.mayClose(o.next()))) {
+            out.add(close(below));
+          }
+        } else if (c == '"') {
+          if (n.free()) {
+            Stack key = new Stack(new Obj(n, O_FREE_KEY, 0, -1, "", false), below);
+            out.add(new Stack(new Str(KEY, 0, 0), key));
+          } else {
+            key(n, o.next(), "\"", below, out);
+          }
+        }
+      }
+      case O_KEY -> key(n, o.next(), o.key() + c, below, out);
+      case O_COLON -> {
+        if (c == ' ') {
+          if (!o.spaced()) {
+            out.add(new Stack(new Obj(n, O_COLON, o.next(), o.chosen(), "", true), below));
+          }
+        } else if (c == ':') {
+          SchemaNode valueNode = n.free() ? n.freeValues : n.properties.get(o.chosen()).value();
+          int next = n.free() ? 0 : o.chosen() + 1;
+          expect(valueNode, false, new Stack(new Obj(n, O_VALUE, next, -1, "", false), below), out);
+        }
+      }
+      case O_AFTER -> {
+        if (c == ' ') {
+          if (!o.spaced()) {
+            out.add(new Stack(new Obj(n, O_AFTER, o.next(), -1, "", true), below));
+          }
+        } else if (c == ',') {
+          if (n.free() || o.next() < n.properties.size()) {
+            out.add(new Stack(new Obj(n, O_COMMA, o.next(), -1, "", false), below));
+          }
+        } else if (c == '}' && (n.free() || n.mayClose(o.next()))) {
+          out.add(close(below));
+        }
+      }
+      default ->
+          throw new IllegalStateException("object phase " + o.phase() + " has a value on top");
+    }
+  }
+
+  /** A declared key read up to {@code key}: still the start of a property that may come next. */
+  private static void key(ObjectNode n, int next, String key, Stack below, List<Stack> out) {
+    boolean partial = false;
+    for (int i = next; i < n.properties.size() && n.mayCome(next, i); i++) {
+      String text = n.properties.get(i).keyText();
+      if (text.equals(key)) {
+        out.add(new Stack(new Obj(n, O_COLON, next, i, "", false), below));
+        return;
+      }
+      partial |= text.startsWith(key);
+    }
+    if (partial) {
+      out.add(new Stack(new Obj(n, O_KEY, next, -1, key, false), below));
+    }
+  }
+
+  private static void array(Arr a, Stack below, char c, List<Stack> out) {
+    ArrayNode n = a.node();
+    if (c == ' ' && a.phase() != A_VALUE) {
+      if (!a.spaced()) {
+        out.add(new Stack(new Arr(n, a.phase(), a.count(), true), below));
+      }
+      return;
+    }
+    if (c == ']') {
+      if (a.count() >= n.minItems && a.phase() != A_VALUE) {
+        out.add(close(below));
+      }
+      return;
+    }
+    Stack item = new Stack(new Arr(n, A_VALUE, a.count(), false), below);
+    if (a.phase() == A_OPEN && n.maxItems > 0) {
+      List<Stack> starts = new ArrayList<>(2);
+      expect(n.items, true, item, starts); // the space, if any, was the array's
+      for (Stack s : starts) {
+        step(s, c, out);
+      }
+    } else if (a.phase() == A_AFTER && c == ',' && a.count() < n.maxItems) {
+      expect(n.items, false, item, out);
+    }
+  }
+
+  /** A free key: any string. */
+  private static final StringNode KEY = new StringNode(0, Integer.MAX_VALUE);
+}

@@ -1,0 +1,258 @@
+package dev.shallows.engine.generate.json.schema;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import dev.shallows.engine.generate.json.schema.SchemaRecognizer.State;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The schema recognizer against hand-picked texts and, as the independent reference, networknt's
+ * JSON Schema validator: every text the recognizer calls complete (random walks through it, and
+ * one-character mutations of valid instances) is valid JSON that the validator accepts, and every
+ * instance a schema-guided random generator makes (checked valid by the validator), written
+ * compactly in schema order, is accepted.
+ */
+class SchemaRecognizerTest {
+
+  static final ObjectMapper JACKSON =
+      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+  static final String PERSON =
+      """
+      {"type":"object",
+       "properties":{
+         "name":{"type":"string","maxLength":5},
+         "age":{"type":"integer"},
+         "email":{"type":"string","description":"optional"},
+         "tags":{"type":"array","items":{"enum":["a","b"]},"maxItems":2},
+         "pet":{"anyOf":[{"$ref":"#/$defs/pet"},{"type":"null"}]}},
+       "required":["name","age"],
+       "additionalProperties":false,
+       "$defs":{"pet":{"type":"object","properties":{"kind":{"enum":["cat","dog"]},
+         "legs":{"type":"integer"},"weight":{"type":"number"}},"required":["kind"]}}}
+      """;
+
+  static final String DICTIONARY =
+      """
+      {"type":"object","additionalProperties":{"type":"array","items":{"type":["integer","null"]},"maxItems":3}}
+      """;
+
+  static final String TREE =
+      """
+      {"type":"object","properties":{"value":{"type":"integer"},
+        "children":{"type":"array","items":{"$ref":"#"},"maxItems":2}},"required":["value","children"]}
+      """;
+
+  static final String LITERALS =
+      """
+      {"type":"array","items":{"enum":["x",1,12,true,{"a":[1]}]},"minItems":1,"maxItems":4}
+      """;
+
+  static final String ANYTHING =
+      """
+      {"type":"object","properties":{"meta":{},"n":{"type":"number"},
+        "s":{"type":"string","minLength":2,"maxLength":4}},"required":["n","s"]}
+      """;
+
+  static final List<String> SCHEMAS = List.of(PERSON, DICTIONARY, TREE, LITERALS, ANYTHING);
+
+  /** Characters the random walks and mutations draw from. */
+  static final String ALPHABET =
+      "{}[]:,\" \\/-+.eE0123456789abcdefghijklmnopqrstuvwxyzTA\u00e9\u0001";
+
+  @Test
+  void handPickedTexts() throws Exception {
+    JsonSchema person = schema(PERSON);
+    for (String ok :
+        List.of(
+            "{\"name\":\"Bo\",\"age\":3}",
+            "{ \"name\": \"Bo\", \"age\": -30 }",
+            "{\"name\":\"\\u00e9\\\"x\",\"age\":0,\"email\":\"\",\"tags\":[\"a\",\"b\"]}",
+            "{\"name\":\"Bo\",\"age\":3,\"pet\":null}",
+            "{\"name\":\"Bo\",\"age\":3,\"pet\":{\"kind\":\"dog\",\"weight\":-1.5e3}}")) {
+      assertTrue(person.accepts(ok), ok);
+      assertTrue(valid(PERSON, ok), ok);
+    }
+    for (String bad :
+        List.of(
+            "{\"name\":\"Bo\"}", // age is required
+            "{\"name\":\"Bobby!\",\"age\":3}", // longer than 5
+            "{\"name\":\"Bo\",\"age\":3.5}", // not an integer
+            "{\"name\":\"Bo\",\"age\":03}", // not JSON
+            "{\"name\":\"Bo\",\"age\":3,\"tags\":[\"a\",\"b\",\"a\"]}", // more than 2
+            "{\"name\":\"Bo\",\"age\":3,\"tags\":[\"c\"]}", // not in the enum
+            "{\"name\":\"Bo\",\"age\":3,\"x\":1}", // no such property
+            "{\"age\":3,\"name\":\"Bo\"}", // out of the schema's order
+            "{\"name\":\"Bo\",\"age\":3,\"pet\":{\"legs\":4}}", // kind is required
+            "{\"name\":  \"Bo\",\"age\":3}", // two spaces
+            "{\"name\":\"Bo\",\"age\":3,}")) { // trailing comma
+      assertFalse(person.accepts(bad), bad);
+    }
+    assertTrue(person.acceptsPrefix("{\"name\":\"Bo\",\"a"));
+    assertFalse(person.acceptsPrefix("{\"name\":\"Bo\",\"x"));
+    assertFalse(person.acceptsPrefix("{\"name\":\"Bo\"}"));
+
+    JsonSchema literals = schema(LITERALS);
+    for (String ok : List.of("[1]", "[12,1]", "[\"x\",true,{\"a\":[1]}]")) {
+      assertTrue(literals.accepts(ok), ok);
+    }
+    for (String bad : List.of("[]", "[2]", "[123]", "[1,1,1,1,1]", "[{\"a\":[2]}]", "[tru]")) {
+      assertFalse(literals.accepts(bad), bad);
+    }
+
+    JsonSchema tree = schema(TREE);
+    String deep =
+        "{\"value\":1,\"children\":[{\"value\":2,\"children\":[{\"value\":3,\"children\":[]}]}]}";
+    assertTrue(tree.accepts(deep));
+    assertFalse(tree.accepts("{\"value\":1,\"children\":[{\"value\":2}]}"));
+  }
+
+  @Test
+  void randomWalksEndInValidInstances() throws Exception {
+    for (String text : SCHEMAS) {
+      JsonSchema schema = schema(text);
+      Random rnd = new Random(text.hashCode());
+      int completed = 0;
+      for (int walk = 0; walk < 200; walk++) {
+        String out = walk(schema, rnd, 300);
+        if (out != null) {
+          completed++;
+          assertTrue(valid(text, out), "recognizer completed an invalid text: " + out);
+        }
+      }
+      assertTrue(completed >= 40, completed + " of 200 walks completed for " + text);
+    }
+  }
+
+  @Test
+  void generatedInstancesAreAcceptedAndMutantsItAcceptsAreValid() throws Exception {
+    for (String text : SCHEMAS) {
+      JsonSchema schema = schema(text);
+      JsonNode schemaNode = JACKSON.readTree(text);
+      Random rnd = new Random(31L * text.hashCode());
+      int acceptedMutants = 0;
+      for (int i = 0; i < 150; i++) {
+        JsonNode instance = new InstanceGenerator(schemaNode, rnd).value(schemaNode, 0);
+        String compact = JACKSON.writeValueAsString(instance);
+        assertTrue(
+            valid(text, compact), "the test's generator made an invalid instance " + compact);
+        assertTrue(schema.accepts(compact), "rejected a valid instance: " + compact);
+        for (int m = 0; m < 20; m++) {
+          String mutant = mutate(compact, rnd);
+          if (schema.accepts(mutant)) {
+            acceptedMutants++;
+            assertTrue(valid(text, mutant), "accepted " + mutant + " (from " + compact + ")");
+          }
+        }
+      }
+      assertTrue(acceptedMutants > 0, "no mutant was accepted for " + text);
+    }
+  }
+
+  @Test
+  void theCompiledRootNeedsAnObjectOrAnArray() {
+    assertEquals(
+        "at the root: the schema's root must be an object or an array",
+        rejection("{\"type\":\"string\"}").getMessage());
+  }
+
+  @Test
+  void whatCannotBeEnforcedIsRefusedWithItsPlace() {
+    assertEquals(
+        "/properties/name/pattern",
+        rejection(
+                "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\",\"pattern\":\"^a\"}}}")
+            .pointer());
+    assertEquals(
+        "/items/oneOf",
+        rejection("{\"type\":\"array\",\"items\":{\"oneOf\":[{\"type\":\"string\"}]}}").pointer());
+    assertEquals(
+        "/$defs/x", rejection("{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/x\"}}").pointer());
+    assertEquals("", rejection("{\"type\":\"array\",\"minItems\":3,\"maxItems\":2}").pointer());
+    assertEquals(
+        "/properties/a",
+        rejection(
+                "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"integer\",\"enum\":[\"x\"]}}}")
+            .pointer());
+    assertEquals(
+        "/required",
+        rejection("{\"type\":\"object\",\"properties\":{},\"required\":[\"a\"]}").pointer());
+    assertEquals(
+        "/items/type", rejection("{\"type\":\"array\",\"items\":{\"type\":\"date\"}}").pointer());
+  }
+
+  private static UnsupportedSchemaException rejection(String schema) {
+    try {
+      JsonSchema.compile(JACKSON.readTree(schema));
+    } catch (UnsupportedSchemaException e) {
+      return e;
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+    throw new AssertionError("compiled: " + schema);
+  }
+
+  /** A random walk over the alphabet through live states; the text if it completed, else null. */
+  private static String walk(JsonSchema schema, Random rnd, int maxChars) {
+    State s = SchemaRecognizer.start(schema.root());
+    StringBuilder out = new StringBuilder();
+    List<Character> live = new ArrayList<>();
+    while (!s.complete() && out.length() < maxChars) {
+      live.clear();
+      for (char c : ALPHABET.toCharArray()) {
+        if (SchemaRecognizer.step(s, c).alive()) {
+          live.add(c);
+        }
+      }
+      if (live.isEmpty()) {
+        fail("a live state has no continuation after " + out);
+      }
+      char c = live.get(rnd.nextInt(live.size()));
+      out.append(c);
+      s = SchemaRecognizer.step(s, c);
+    }
+    return s.complete() ? out.toString() : null;
+  }
+
+  private static String mutate(String text, Random rnd) {
+    int at = rnd.nextInt(text.length());
+    char c = ALPHABET.charAt(rnd.nextInt(ALPHABET.length()));
+    return switch (rnd.nextInt(3)) {
+      case 0 -> text.substring(0, at) + text.substring(at + 1);
+      case 1 -> text.substring(0, at) + c + text.substring(at);
+      default -> text.substring(0, at) + c + text.substring(at + 1);
+    };
+  }
+
+  static JsonSchema schema(String text) throws Exception {
+    return JsonSchema.compile(JACKSON.readTree(text));
+  }
+
+  /** The reference: strict Jackson parses the text and networknt finds no error. */
+  static boolean valid(String schema, String text) throws Exception {
+    JsonNode instance;
+    try {
+      instance = JACKSON.readTree(text);
+    } catch (Exception e) {
+      return false;
+    }
+    com.networknt.schema.JsonSchema validator =
+        JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
+            .getSchema(JACKSON.readTree(schema));
+    Set<ValidationMessage> errors = validator.validate(instance);
+    return errors.isEmpty();
+  }
+}
