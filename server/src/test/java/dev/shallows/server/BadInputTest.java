@@ -102,12 +102,52 @@ class BadInputTest {
         Arguments.of(
             "{" + M + "," + MSG + ",\"response_format\":{\"type\":\"json_schema\"}}",
             400,
-            "response_format"),
+            "response_format.json_schema"),
+        Arguments.of(
+            "{" + M + "," + MSG + ",\"response_format\":" + schemaFormat("\"a b\"", OBJ) + "}",
+            400,
+            "response_format.json_schema.name"),
+        Arguments.of(
+            "{" + M + "," + MSG + ",\"response_format\":" + schemaFormat("\"x\"", "null") + "}",
+            400,
+            "response_format.json_schema.schema"),
+        Arguments.of(
+            "{"
+                + M
+                + ","
+                + MSG
+                + ",\"response_format\":"
+                + schemaFormat("\"x\"", "{\"type\":\"string\"}")
+                + "}",
+            400,
+            "response_format.json_schema.schema"),
+        Arguments.of(
+            "{"
+                + M
+                + ","
+                + MSG
+                + ",\"response_format\":"
+                + schemaFormat("\"x\"", "{\"type\":\"object\",\"minProperties\":1}")
+                + "}",
+            400,
+            "response_format.json_schema.schema"),
         Arguments.of(
             "{" + M + "," + MSG + ",\"response_format\":{\"type\":\"yaml\"}}",
             400,
-            "response_format"),
+            "response_format.type"),
+        Arguments.of(
+            "{" + M + "," + MSG + ",\"response_format\":\"json\"}", 400, "response_format"),
         Arguments.of("{\"model\":\"other\"," + MSG + "}", 404, "model"));
+  }
+
+  private static final String OBJ = "{\"type\":\"object\"}";
+
+  private static String schemaFormat(String name, String schema) {
+    return "{\"type\":\"json_schema\",\"json_schema\":{\"name\":"
+        + name
+        + ",\"schema\":"
+        + schema
+        + "}}";
   }
 
   @ParameterizedTest(name = "{0} -> {1} {2}")

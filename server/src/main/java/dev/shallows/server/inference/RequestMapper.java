@@ -126,7 +126,6 @@ public final class RequestMapper {
     if (r.tools != null && !r.tools.isNull() && !r.tools.isEmpty()) {
       throw ApiException.badRequest("tools", "tools are not supported by this server");
     }
-    boolean json = jsonMode(r.responseFormat);
     Integer top = r.topLogprobs;
     if (top != null && (top < 0 || top > limits.maxLogprobs())) {
       throw ApiException.badRequest(
@@ -136,33 +135,14 @@ public final class RequestMapper {
       throw ApiException.badRequest("top_logprobs", "top_logprobs needs logprobs=true");
     }
     boolean mct = r.maxCompletionTokens != null;
-    return builder(
-            r,
-            mct ? r.maxCompletionTokens : r.maxTokens,
-            mct ? "max_completion_tokens" : "max_tokens")
-        .logprobs(Boolean.TRUE.equals(r.logprobs) ? (top == null ? 0 : top) : null)
-        .jsonObject(json)
-        .build();
-  }
-
-  /** {@code response_format}: absent or "text" = free text, "json_object" = JSON mode. */
-  private static boolean jsonMode(JsonNode format) {
-    if (format == null || format.isNull()) {
-      return false;
-    }
-    String type = format.path("type").asText();
-    return switch (type) {
-      case "text" -> false;
-      case "json_object" -> true;
-      case "json_schema" ->
-          throw ApiException.badRequest(
-              "response_format",
-              "json_schema is not supported; {\"type\":\"json_object\"} constrains the output to"
-                  + " one JSON object");
-      default ->
-          throw ApiException.badRequest(
-              "response_format", "type must be 'text' or 'json_object', got '" + type + "'");
-    };
+    SamplingParams.Builder b =
+        builder(
+                r,
+                mct ? r.maxCompletionTokens : r.maxTokens,
+                mct ? "max_completion_tokens" : "max_tokens")
+            .logprobs(Boolean.TRUE.equals(r.logprobs) ? (top == null ? 0 : top) : null);
+    ResponseFormats.apply(r.responseFormat, b);
+    return b.build();
   }
 
   /**
