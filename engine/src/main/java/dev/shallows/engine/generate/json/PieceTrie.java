@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.WeakHashMap;
 import java.util.function.BiFunction;
+import java.util.function.IntPredicate;
 import java.util.function.Predicate;
 
 /**
@@ -30,15 +31,16 @@ public final class PieceTrie {
   /** The trie of {@code pieces} (null and empty texts are left out), built once per array. */
   public static PieceTrie of(String[] pieces) {
     synchronized (TRIES) {
-      return TRIES.computeIfAbsent(pieces, PieceTrie::build);
+      return TRIES.computeIfAbsent(pieces, p -> build(p, t -> true));
     }
   }
 
-  private static PieceTrie build(String[] pieces) {
+  /** A trie of the tokens {@code include} selects among {@code pieces} (not cached). */
+  public static PieceTrie build(String[] pieces, IntPredicate include) {
     Builder root = new Builder();
     for (int t = 0; t < pieces.length; t++) {
       String p = pieces[t];
-      if (p == null || p.isEmpty()) {
+      if (p == null || p.isEmpty() || !include.test(t)) {
         continue;
       }
       Builder b = root;

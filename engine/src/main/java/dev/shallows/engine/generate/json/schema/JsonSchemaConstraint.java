@@ -49,15 +49,37 @@ final class JsonSchemaConstraint implements OutputConstraint {
     return state.complete();
   }
 
-  private BitSet allowedNow() {
+  BitSet allowedNow() {
     BitSet ok = cache.get(state);
     if (ok == null) {
-      ok = PieceTrie.of(pieces).allowed(state, SchemaRecognizer::step, State::alive, pieces.length);
+      ok = insideString();
+      if (ok == null) {
+        ok =
+            PieceTrie.of(pieces)
+                .allowed(state, SchemaRecognizer::step, State::alive, pieces.length);
+      }
       if (cache.size() >= JsonSchema.MAX_CACHED_STATES) {
         cache.clear();
       }
       cache.put(state, ok);
     }
+    return ok;
+  }
+
+  /**
+   * Inside one string (not in an escape): the plain tokens that fit plus the others that a walk
+   * allows; null in any other state.
+   */
+  private BitSet insideString() {
+    if (state.stacks().size() != 1
+        || !(state.stacks().iterator().next().top() instanceof SchemaRecognizer.Str s)
+        || s.escape() != 0) {
+      return null;
+    }
+    StringPieces sp = StringPieces.of(pieces);
+    int max = s.node().maxLength;
+    BitSet ok = sp.plainUpTo(max == Integer.MAX_VALUE ? max : max - s.length());
+    ok.or(sp.others().allowed(state, SchemaRecognizer::step, State::alive, pieces.length));
     return ok;
   }
 }

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Measures what constrained decoding costs per generated token on the built-in model: free text (the
+# baseline), JSON mode (response_format json_object), a JSON schema sent before (its allowed-token
+# sets cached) and a JSON schema never seen (a new maxLength each time, so every state is computed).
+# Each round sends the four kinds in turn (greedy, the same chat prompt) and the report gives the
+# median milliseconds per completion token and the ratio to free text.
+# Usage: server/bench/structured-outputs.sh   (after `mvn -B install -DskipTests`)
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+PORT="${PORT:-18183}"
+ROUNDS="${ROUNDS:-9}"
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2 ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2)}'; }
+
+java --add-modules jdk.incubator.vector -Dai.djl.offline=true -Dquarkus.http.port="$PORT" \
+  -jar "$ROOT/server/target/quarkus-app/quarkus-run.jar" > "${TMPDIR:-/tmp}/structured-outputs-bench.log" 2>&1 &
+pid=$!
+trap 'kill "$pid" 2> /dev/null || true' EXIT
+until curl -sf "localhost:$PORT/q/health/ready" > /dev/null; do sleep 1; done
+
+schema() { # $1 = maxLength of the strings
+  echo "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\",\"maxLength\":$1},\"born_in\":{\"type\":\"string\",\"maxLength\":$1},\"year\":{\"type\":\"integer\"},\"employer\":{\"type\":\"string\",\"maxLength\":$1},\"tags\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"maxLength\":8},\"maxItems\":3}},\"required\":[\"name\",\"born_in\",\"year\",\"employer\",\"tags\"],\"additionalProperties\":false}"
+}
+
+send() { # $1 = extra JSON fields; prints ms per completion token
+  local body="{\"model\":\"shallows-tiny\",\"messages\":[{\"role\":\"user\",\"content\":\"Tell me about Stefan Kingsley.\"}],\"max_tokens\":120,\"temperature\":0$1}"
+  local out
+  out=$(curl -sf -w '\n%{time_total}' "localhost:$PORT/v1/chat/completions" -H 'Content-Type: application/json' -d "$body")
+  local tokens seconds
+  tokens=$(head -n 1 <<< "$out" | grep -o '"completion_tokens":[0-9]*' | cut -d: -f2)
+  seconds=$(tail -n 1 <<< "$out")
+  awk -v s="$seconds" -v t="$tokens" 'BEGIN {printf "%.3f\n", s * 1000 / t}'
+}
+
+warm_format=",\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"person\",\"schema\":$(schema 30)}}"
+send "" > /dev/null; send "$warm_format" > /dev/null # JIT warm-up and the warm schema's first use
+text=() mode=() warm=() cold=()
+for round in $(seq "$ROUNDS"); do
+  text+=("$(send "")")
+  mode+=("$(send ",\"response_format\":{\"type\":\"json_object\"}")")
+  warm+=("$(send "$warm_format")")
+  cold+=("$(send ",\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"p$round\",\"schema\":$(schema $((40 + round)))}}")")
+done
+t=$(printf '%s\n' "${text[@]}" | median)
+report() { printf '%-34s %7.2f ms/token  %.2fx\n' "$1" "$2" "$(awk -v a="$2" -v b="$t" 'BEGIN {print a / b}')"; }
+echo "median of $ROUNDS rounds, built-in model, greedy, up to 120 tokens"
+report "free text (baseline)" "$t"
+report "json_object" "$(printf '%s\n' "${mode[@]}" | median)"
+report "json_schema, seen before" "$(printf '%s\n' "${warm[@]}" | median)"
+report "json_schema, new each time" "$(printf '%s\n' "${cold[@]}" | median)"
