@@ -13,6 +13,7 @@ import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
+import com.openai.models.chat.completions.StructuredChatCompletion;
 import com.openai.models.completions.Completion;
 import com.openai.models.completions.CompletionCreateParams;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -86,6 +87,41 @@ class OpenAiClientTest {
     }
     assertEquals(text, streamed.toString());
     assertEquals(16, usage);
+  }
+
+  /**
+   * The answer the structured-output test asks for; the client derives its JSON schema. Every field
+   * is bounded: given an unbounded list, the greedy story model repeats one item until max_tokens.
+   */
+  public static class Verdict {
+    public Mood mood;
+    public boolean sure;
+  }
+
+  public enum Mood {
+    HAPPY,
+    SAD,
+    SLEEPY
+  }
+
+  @Test
+  void structuredOutputsWithTheClientsOwnSchema() {
+    // the client writes the schema from the class and parses the reply back into it
+    StructuredChatCompletion<Verdict> r =
+        client()
+            .chat()
+            .completions()
+            .create(
+                ChatCompletionCreateParams.builder()
+                    .model(TestModel.MODEL)
+                    .addUserMessage("How does the cat feel?")
+                    .maxCompletionTokens(200)
+                    .temperature(0.0)
+                    .responseFormat(Verdict.class)
+                    .build());
+    Verdict v = r.choices().get(0).message().content().orElseThrow();
+    assertTrue(v.mood != null, r.toString());
+    assertEquals(ChatCompletion.Choice.FinishReason.STOP, r.choices().get(0).finishReason());
   }
 
   @Test
