@@ -93,6 +93,22 @@ class JsonSchemaTest {
   }
 
   @Test
+  void completionsTakeTheSameResponseFormat() throws Exception {
+    JsonNode schemaNode = JACKSON.readTree(SCHEMA);
+    Map<String, Object> body = chat(schemaNode, Map.of("prompt", "Once upon a time"));
+    body.remove("messages");
+    JsonPath r = JsonPath.from(StreamingAndChatTest.post("/v1/completions", body));
+    String text = r.getString("choices[0].text");
+    assertEquals("stop", r.getString("choices[0].finish_reason"), text);
+    assertEquals(
+        java.util.Set.of(),
+        JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
+            .getSchema(schemaNode)
+            .validate(JACKSON.readTree(text)),
+        text);
+  }
+
+  @Test
   void anUnsupportedKeywordIsA400NamingWhereItIs() throws Exception {
     JsonNode schema =
         JACKSON.readTree(

@@ -103,10 +103,12 @@ public final class RequestMapper {
           "logprobs", "logprobs must be in [0, " + limits.maxLogprobs() + "], got " + r.logprobs);
     }
     boolean echo = Boolean.TRUE.equals(r.echo);
-    return builder(r, r.maxTokens, "max_tokens")
-        .logprobs(r.logprobs)
-        .promptLogprobs(echo && r.logprobs != null)
-        .build();
+    SamplingParams.Builder b =
+        builder(r, r.maxTokens, "max_tokens")
+            .logprobs(r.logprobs)
+            .promptLogprobs(echo && r.logprobs != null);
+    ResponseFormats.apply(r.responseFormat, b);
+    return b.build();
   }
 
   /** Chat: messages and every parameter checked. */

@@ -8,9 +8,9 @@ import dev.shallows.server.error.ApiException;
 import java.util.regex.Pattern;
 
 /**
- * OpenAI's {@code response_format} on chat completions: {@code text}, {@code json_object} (JSON
- * mode) or {@code json_schema} (structured outputs: {@code {"name", "schema", "strict",
- * "description"}}), checked and applied to the sampling parameters.
+ * OpenAI's {@code response_format} (chat completions; completions too, as vLLM's): {@code text},
+ * {@code json_object} (JSON mode) or {@code json_schema} (structured outputs: {@code {"name",
+ * "schema", "strict", "description"}}), checked and applied to the sampling parameters.
  */
 final class ResponseFormats {
 

@@ -25,11 +25,4 @@ public class ChatCompletionRequest extends SamplingFields {
 
   @Schema(description = "Not supported; rejected when non-empty")
   public JsonNode tools;
-
-  @JsonProperty("response_format")
-  @Schema(
-      description =
-          "{\"type\":\"text\"} (default) or {\"type\":\"json_object\"}: the reply is one JSON"
-              + " object (finish_reason stop) or its start (length); json_schema is not supported")
-  public JsonNode responseFormat;
 }

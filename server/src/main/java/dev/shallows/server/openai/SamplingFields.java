@@ -58,4 +58,13 @@ public abstract class SamplingFields extends LenientRequest {
   @JsonProperty("repetition_penalty")
   @Schema(description = "Extension (not OpenAI): CTRL-style repetition penalty, 1 = off")
   public Double repetitionPenalty;
+
+  @JsonProperty("response_format")
+  @Schema(
+      description =
+          "{\"type\":\"text\"} (default); {\"type\":\"json_object\"}: the output is one JSON"
+              + " object (finish_reason stop) or its start (length); {\"type\":\"json_schema\","
+              + " \"json_schema\":{\"name\",\"schema\",\"strict\"}}: a value the schema allows"
+              + " (supported keywords in the README; others are a 400)")
+  public JsonNode responseFormat;
 }
