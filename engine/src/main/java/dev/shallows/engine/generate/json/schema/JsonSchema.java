@@ -12,15 +12,17 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A JSON Schema compiled for constrained decoding (OpenAI's {@code response_format} {@code
  * json_schema}). Compiled schemas are kept by their text, so the requests that send the same schema
- * share one instance and its cache of allowed-token sets per recognizer state and vocabulary.
+ * share one instance and its cache of allowed-token sets per recognizer state and vocabulary; at
+ * most {@value #MAX_SCHEMAS} schemas of {@value #MAX_CACHED_STATES} sets each, i.e. 64 MB at a
+ * 32,000-token vocabulary.
  */
 public final class JsonSchema {
 
   /** Compiled schemas kept, least recently used out first. */
-  static final int MAX_SCHEMAS = 64;
+  static final int MAX_SCHEMAS = 32;
 
   /** Allowed-token sets kept per schema and vocabulary; cleared when full. */
-  static final int MAX_CACHED_STATES = 4096;
+  static final int MAX_CACHED_STATES = 512;
 
   private static final Map<String, JsonSchema> COMPILED =
       new LinkedHashMap<>(16, 0.75f, true) {

@@ -23,8 +23,25 @@ import java.util.Set;
  */
 final class SchemaRecognizer {
 
-  /** A persistent stack of frames: {@code below} is shared by the states that grow from it. */
-  record Stack(Frame top, Stack below) {}
+  /**
+   * A persistent stack of frames: {@code below} is shared by the states that grow from it; {@code
+   * depth} counts the open objects and arrays.
+   */
+  record Stack(Frame top, Stack below, int depth) {
+    static Stack of(Frame top, Stack below) {
+      int under = below == null ? 0 : below.depth();
+      return new Stack(top, below, top instanceof Obj || top instanceof Arr ? under + 1 : under);
+    }
+  }
+
+  /** Open objects and arrays at most (JSON mode allows 32; recursive schemas may need more). */
+  static final int MAX_DEPTH = 128;
+
+  /**
+   * Alternatives kept per state. Dropping some keeps every accepted text valid and every kept one
+   * completable; it only matters for anyOf options that share long prefixes, nested.
+   */
+  static final int MAX_STACKS = 64;
 
   /** A recognizer state: every way the text so far can still continue. Empty: none. */
   record State(Set<Stack> stacks) {
@@ -92,8 +109,8 @@ final class SchemaRecognizer {
   private static final int N_ESIGN = 6;
   private static final int N_EXP = 7;
 
-  private static final Stack ROOT = new Stack(new Root(false), null);
-  private static final Stack DONE = new Stack(new Root(true), null);
+  private static final Stack ROOT = Stack.of(new Root(false), null);
+  private static final Stack DONE = Stack.of(new Root(true), null);
 
   private SchemaRecognizer() {}
 
@@ -122,11 +139,10 @@ final class SchemaRecognizer {
   }
 
   private static State state(List<Stack> stacks) {
-    return new State(stacks.size() == 1 ? Set.of(stacks.get(0)) : Set.copyOf(dedupe(stacks)));
-  }
-
-  private static List<Stack> dedupe(List<Stack> stacks) {
-    return stacks.stream().distinct().toList();
+    if (stacks.size() == 1) {
+      return new State(Set.of(stacks.get(0)));
+    }
+    return new State(Set.copyOf(stacks.stream().distinct().limit(MAX_STACKS).toList()));
   }
 
   /** Pushes the expectation of a value of {@code node}: one stack per option of an anyOf. */
@@ -137,7 +153,7 @@ final class SchemaRecognizer {
         expect(option, spaced, below, out);
       }
     } else {
-      out.add(new Stack(new Value(n, spaced), below));
+      out.add(Stack.of(new Value(n, spaced), below));
     }
   }
 
@@ -156,7 +172,7 @@ final class SchemaRecognizer {
     } else {
       throw new IllegalStateException("no value can end into " + f);
     }
-    return new Stack(next, below.below());
+    return Stack.of(next, below.below());
   }
 
   private static void step(Stack s, char c, List<Stack> out) {
@@ -179,30 +195,33 @@ final class SchemaRecognizer {
   private static void value(Value v, Stack below, char c, List<Stack> out) {
     if (c == ' ') {
       if (!v.spaced()) {
-        out.add(new Stack(new Value(v.node(), true), below));
+        out.add(Stack.of(new Value(v.node(), true), below));
       }
       return;
     }
     SchemaNode n = v.node();
+    if (below.depth() >= MAX_DEPTH && (n instanceof ObjectNode || n instanceof ArrayNode)) {
+      return; // too deep to open another container
+    }
     if (n instanceof ObjectNode o) {
       if (c == '{') {
-        out.add(new Stack(new Obj(o, O_OPEN, 0, -1, "", false), below));
+        out.add(Stack.of(new Obj(o, O_OPEN, 0, -1, "", false), below));
       }
     } else if (n instanceof ArrayNode a) {
       if (c == '[') {
-        out.add(new Stack(new Arr(a, A_OPEN, 0, false), below));
+        out.add(Stack.of(new Arr(a, A_OPEN, 0, false), below));
       }
     } else if (n instanceof StringNode str) {
       if (c == '"') {
-        out.add(new Stack(new Str(str, 0, 0), below));
+        out.add(Stack.of(new Str(str, 0, 0), below));
       }
     } else if (n instanceof NumberNode num) {
       if (c == '-') {
-        out.add(new Stack(new Num(num, N_MINUS), below));
+        out.add(Stack.of(new Num(num, N_MINUS), below));
       } else if (c == '0') {
-        out.add(new Stack(new Num(num, N_ZERO), below));
+        out.add(Stack.of(new Num(num, N_ZERO), below));
       } else if (c >= '1' && c <= '9') {
-        out.add(new Stack(new Num(num, N_INT), below));
+        out.add(Stack.of(new Num(num, N_INT), below));
       }
     } else if (n instanceof LiteralNode l) {
       literal(new Lit(l, ""), below, c, out);
@@ -220,7 +239,7 @@ final class SchemaRecognizer {
         }
       } else if (c == '\\') {
         if (s.length() < n.maxLength) { // an escape is one more character
-          out.add(new Stack(new Str(n, s.length(), 1), below));
+          out.add(Stack.of(new Str(n, s.length(), 1), below));
         }
       } else if (c >= 0x20) {
         // the second half of a surrogate pair is not a code point of its own
@@ -229,7 +248,7 @@ final class SchemaRecognizer {
       }
     } else if (s.escape() == 1) {
       if (c == 'u') {
-        out.add(new Stack(new Str(n, s.length(), 5), below));
+        out.add(Stack.of(new Str(n, s.length(), 5), below));
       } else if ("\"\\/bfnrt".indexOf(c) >= 0) {
         grow(n, s.length() + 1, 0, below, out);
       }
@@ -237,7 +256,7 @@ final class SchemaRecognizer {
       if (s.escape() == 2) {
         grow(n, s.length() + 1, 0, below, out);
       } else {
-        out.add(new Stack(new Str(n, s.length(), s.escape() - 1), below));
+        out.add(Stack.of(new Str(n, s.length(), s.escape() - 1), below));
       }
     }
   }
@@ -245,7 +264,7 @@ final class SchemaRecognizer {
   /** One more character of a string, if its maximum allows it. */
   private static void grow(StringNode n, int length, int escape, Stack below, List<Stack> out) {
     if (length <= n.maxLength) {
-      out.add(new Stack(new Str(n, Math.min(length, n.lengthCap()), escape), below));
+      out.add(Stack.of(new Str(n, Math.min(length, n.lengthCap()), escape), below));
     }
   }
 
@@ -273,7 +292,7 @@ final class SchemaRecognizer {
       }
     }
     if (next >= 0) {
-      out.add(new Stack(new Num(num.node(), next), below));
+      out.add(Stack.of(new Num(num.node(), next), below));
     }
   }
 
@@ -288,7 +307,7 @@ final class SchemaRecognizer {
       }
     }
     if (longer) {
-      out.add(new Stack(new Lit(l.node(), prefix), below));
+      out.add(Stack.of(new Lit(l.node(), prefix), below));
     }
   }
 
@@ -298,7 +317,7 @@ final class SchemaRecognizer {
       case O_OPEN, O_COMMA -> {
         if (c == ' ') {
           if (!o.spaced()) {
-            out.add(new Stack(new Obj(n, o.phase(), o.next(), -1, "", true), below));
+            out.add(Stack.of(new Obj(n, o.phase(), o.next(), -1, "", true), below));
           }
         } else if (c == '}') {
           if (o.phase() == O_OPEN && (n.free() || n.mayClose(o.next()))) {
@@ -306,8 +325,8 @@ final class SchemaRecognizer {
           }
         } else if (c == '"') {
           if (n.free()) {
-            Stack key = new Stack(new Obj(n, O_FREE_KEY, 0, -1, "", false), below);
-            out.add(new Stack(new Str(KEY, 0, 0), key));
+            Stack key = Stack.of(new Obj(n, O_FREE_KEY, 0, -1, "", false), below);
+            out.add(Stack.of(new Str(KEY, 0, 0), key));
           } else {
             key(n, o.next(), "\"", below, out);
           }
@@ -317,22 +336,22 @@ final class SchemaRecognizer {
       case O_COLON -> {
         if (c == ' ') {
           if (!o.spaced()) {
-            out.add(new Stack(new Obj(n, O_COLON, o.next(), o.chosen(), "", true), below));
+            out.add(Stack.of(new Obj(n, O_COLON, o.next(), o.chosen(), "", true), below));
           }
         } else if (c == ':') {
           SchemaNode valueNode = n.free() ? n.freeValues : n.properties.get(o.chosen()).value();
           int next = n.free() ? 0 : o.chosen() + 1;
-          expect(valueNode, false, new Stack(new Obj(n, O_VALUE, next, -1, "", false), below), out);
+          expect(valueNode, false, Stack.of(new Obj(n, O_VALUE, next, -1, "", false), below), out);
         }
       }
       case O_AFTER -> {
         if (c == ' ') {
           if (!o.spaced()) {
-            out.add(new Stack(new Obj(n, O_AFTER, o.next(), -1, "", true), below));
+            out.add(Stack.of(new Obj(n, O_AFTER, o.next(), -1, "", true), below));
           }
         } else if (c == ',') {
           if (n.free() || o.next() < n.properties.size()) {
-            out.add(new Stack(new Obj(n, O_COMMA, o.next(), -1, "", false), below));
+            out.add(Stack.of(new Obj(n, O_COMMA, o.next(), -1, "", false), below));
           }
         } else if (c == '}' && (n.free() || n.mayClose(o.next()))) {
           out.add(close(below));
@@ -349,13 +368,13 @@ final class SchemaRecognizer {
     for (int i = next; i < n.properties.size() && n.mayCome(next, i); i++) {
       String text = n.properties.get(i).keyText();
       if (text.equals(key)) {
-        out.add(new Stack(new Obj(n, O_COLON, next, i, "", false), below));
+        out.add(Stack.of(new Obj(n, O_COLON, next, i, "", false), below));
         return;
       }
       partial |= text.startsWith(key);
     }
     if (partial) {
-      out.add(new Stack(new Obj(n, O_KEY, next, -1, key, false), below));
+      out.add(Stack.of(new Obj(n, O_KEY, next, -1, key, false), below));
     }
   }
 
@@ -363,7 +382,7 @@ final class SchemaRecognizer {
     ArrayNode n = a.node();
     if (c == ' ' && a.phase() != A_VALUE) {
       if (!a.spaced()) {
-        out.add(new Stack(new Arr(n, a.phase(), a.count(), true), below));
+        out.add(Stack.of(new Arr(n, a.phase(), a.count(), true), below));
       }
       return;
     }
@@ -373,7 +392,7 @@ final class SchemaRecognizer {
       }
       return;
     }
-    Stack item = new Stack(new Arr(n, A_VALUE, a.count(), false), below);
+    Stack item = Stack.of(new Arr(n, A_VALUE, a.count(), false), below);
     if (a.phase() == A_OPEN && n.maxItems > 0) {
       List<Stack> starts = new ArrayList<>(2);
       expect(n.items, true, item, starts); // the space, if any, was the array's

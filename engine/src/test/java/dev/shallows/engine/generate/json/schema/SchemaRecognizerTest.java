@@ -163,6 +163,15 @@ class SchemaRecognizerTest {
   }
 
   @Test
+  void nestingStopsAtTheDepthLimit() throws Exception {
+    JsonSchema any = schema("{\"type\":\"array\"}");
+    int max = SchemaRecognizer.MAX_DEPTH;
+    assertTrue(any.accepts("[".repeat(max) + "]".repeat(max)));
+    assertTrue(any.acceptsPrefix("[".repeat(max) + "1"));
+    assertFalse(any.acceptsPrefix("[".repeat(max + 1)));
+  }
+
+  @Test
   void theCompiledRootNeedsAnObjectOrAnArray() {
     assertEquals(
         "at the root: the schema's root must be an object or an array",
