@@ -38,6 +38,31 @@ class CompletionsTest {
         .jsonPath();
   }
 
+  /** ignore_eos: with EOS forced by logit_bias the reply stops at once, unless EOS is ignored. */
+  @Test
+  void ignoreEosGeneratesPastTheEndOfSequence() {
+    Map<String, Object> body =
+        new java.util.HashMap<>(
+            Map.of(
+                "model",
+                TestModel.MODEL,
+                "prompt",
+                "Once upon a time",
+                "max_tokens",
+                12,
+                "temperature",
+                0,
+                "logit_bias",
+                Map.of("2", 100))); // 2 = stories260K's </s>
+    JsonPath stopped = complete(body);
+    assertEquals("stop", stopped.getString("choices[0].finish_reason"));
+    assertEquals(1, stopped.getInt("usage.completion_tokens")); // the EOS itself
+    body.put("ignore_eos", true);
+    JsonPath ignored = complete(body);
+    assertEquals("length", ignored.getString("choices[0].finish_reason"));
+    assertEquals(12, ignored.getInt("usage.completion_tokens"));
+  }
+
   /** llama2.c's run.c reference (-t 0 -n 64 -i PROMPT), byte for byte, through HTTP. */
   @Test
   void greedyMatchesLlama2cReference() throws Exception {

@@ -257,6 +257,9 @@ public final class RequestMapper {
     if (r.logitBias != null) {
       b.logitBias(logitBias(r.logitBias));
     }
+    if (r.ignoreEos != null) {
+      b.ignoreEos(r.ignoreEos);
+    }
     return b;
   }
 

@@ -59,6 +59,13 @@ public abstract class SamplingFields extends LenientRequest {
   @Schema(description = "Extension (not OpenAI): CTRL-style repetition penalty, 1 = off")
   public Double repetitionPenalty;
 
+  @JsonProperty("ignore_eos")
+  @Schema(
+      description =
+          "Extension (not OpenAI, as vLLM's): keep generating past the end-of-sequence token"
+              + " until max_tokens or a stop string; for benchmarks")
+  public Boolean ignoreEos;
+
   @JsonProperty("response_format")
   @Schema(
       description =
