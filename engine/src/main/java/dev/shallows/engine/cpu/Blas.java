@@ -9,15 +9,23 @@ import org.bytedeco.openblas.global.openblas_full;
 
 /**
  * The one place the CPU path calls OpenBLAS (through JavaCPP): y = x · Wᵀ for HF-layout weights W
- * (N, K) row-major, on memory-mapped weights without copying. One row uses {@code sgemv}, several
- * rows {@code sgemm}. OpenBLAS itself runs single-threaded; the N output rows are split into blocks
- * that {@link Parallel} spreads over {@code shallows.cpu.threads} threads (default 2), which
- * degrades gracefully on a busy machine where OpenBLAS's own pool stalled.
+ * (N, K) row-major, on memory-mapped weights without copying. One to {@link #GEMV_MAX_ROWS} rows
+ * use {@code sgemv} (once per row on each block), more rows {@code sgemm}. OpenBLAS itself runs
+ * single-threaded; the N output rows are split into blocks that {@link Parallel} spreads over
+ * {@code shallows.cpu.threads} threads (default 2), which degrades gracefully on a busy machine
+ * where OpenBLAS's own pool stalled.
  */
 public final class Blas {
 
   /** Weight bytes per sgemv block: large enough to amortize a call, small enough to balance. */
   private static final long BLOCK_BYTES = Long.getLong("shallows.cpu.blockKiB", 512) * 1024;
+
+  /**
+   * Up to this many rows run one sgemv per row on each block: the block (512 KiB) is read from
+   * memory once and from L2 by the other rows, where sgemm or the Java skinny kernel read the
+   * mapped weights at about half of sgemv's speed.
+   */
+  public static final int GEMV_MAX_ROWS = Integer.getInteger("shallows.cpu.gemvRows", 8);
 
   /** Weight bytes per sgemm block: larger, since each call packs the whole activation panel. */
   private static final long GEMM_BLOCK_BYTES = 8L << 20;
@@ -40,7 +48,7 @@ public final class Blas {
   public static void matmul(
       FloatPointer w, int n, int k, FloatPointer x, FloatPointer y, int rows) {
     long bytes = 4L * n * k;
-    long per = rows == 1 ? BLOCK_BYTES : GEMM_BLOCK_BYTES;
+    long per = rows <= GEMV_MAX_ROWS ? BLOCK_BYTES : GEMM_BLOCK_BYTES;
     int blocks = (int) Math.min(Math.max(1, bytes / per), Math.max(1, n / 16));
     if (Parallel.THREADS > 1 && bytes >= 2 * 64 * 1024) {
       blocks = Math.max(blocks, Parallel.THREADS);
@@ -64,8 +72,12 @@ public final class Blas {
       FloatPointer w, int n0, int nb, int k, FloatPointer x, FloatPointer y, int n, int rows) {
     FloatPointer wb = n0 == 0 ? w : w.getPointer((long) n0 * k);
     FloatPointer yb = n0 == 0 ? y : y.getPointer(n0);
-    if (rows == 1) {
-      openblas_full.cblas_sgemv(CblasRowMajor, CblasNoTrans, nb, k, 1f, wb, k, x, 1, 0f, yb, 1);
+    if (rows <= GEMV_MAX_ROWS) {
+      for (int r = 0; r < rows; r++) { // the block stays in L2 for the rows after the first
+        FloatPointer xr = r == 0 ? x : x.getPointer((long) r * k);
+        FloatPointer yr = r == 0 ? yb : yb.getPointer((long) r * n);
+        openblas_full.cblas_sgemv(CblasRowMajor, CblasNoTrans, nb, k, 1f, wb, k, xr, 1, 0f, yr, 1);
+      }
     } else {
       openblas_full.cblas_sgemm(
           CblasRowMajor, CblasNoTrans, CblasTrans, rows, nb, k, 1f, x, k, wb, k, 0f, yb, n);

@@ -79,9 +79,10 @@ final class Scratch implements AutoCloseable {
   }
 
   /**
-   * dst (rows, N) = input (rows, K) · W (N, K)ᵀ. A few rows run the Java {@link SkinnyGemm} on the
-   * heap input; one row or many go through OpenBLAS via the native buffers ({@code nOut} is the
-   * native output buffer to use).
+   * dst (rows, N) = input (rows, K) · W (N, K)ᵀ. Up to {@link Blas#GEMV_MAX_ROWS} rows and many
+   * rows go through OpenBLAS via the native buffers (sgemv per row on L2-sized blocks, sgemm), the
+   * rows between run the Java {@link SkinnyGemm} on the heap input ({@code nOut} is the native
+   * output buffer to use).
    */
   void matmul(CpuWeights.Weight w, int rows, FloatPointer nOut, float[] dst) {
     int n = w.rows();
@@ -90,7 +91,7 @@ final class Scratch implements AutoCloseable {
       w.packed().matmul(inSrc, rows, dst); // narrow weights: Vector API kernels
       return;
     }
-    if (rows > 1 && rows <= SKINNY_MAX_ROWS && w.bytes() != null) {
+    if (rows > Blas.GEMV_MAX_ROWS && rows <= SKINNY_MAX_ROWS && w.bytes() != null) {
       SkinnyGemm.matmul(w.bytes(), n, k, inSrc, rows, dst);
       return;
     }

@@ -17,6 +17,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -76,11 +77,17 @@ class CpuDecoderTest {
     }
   }
 
-  @Test
-  void batchedDecodeOfSequencesAtDifferentLengthsEqualsSingleDecode() {
-    Spec spec = RandomModels.variety().get(2); // GQA with QKV bias, BF16
-    Path dir = RandomModels.write(tmp.resolve("b"), spec);
-    int[] prompts = {3, 9, 5, 1};
+  /**
+   * GQA with QKV bias stored as BF16 (spec 2) and as F32, memory-mapped (spec 5), at batch sizes
+   * through each F32 matmul path: one sgemv per row (up to Blas.GEMV_MAX_ROWS = 8), the Java skinny
+   * kernel on the mapping (up to Scratch.SKINNY_MAX_ROWS = 12), sgemm beyond.
+   */
+  @ParameterizedTest
+  @CsvSource({"2, 4", "5, 4", "5, 10", "5, 14"})
+  void batchedDecodeOfSequencesAtDifferentLengthsEqualsSingleDecode(int specIndex, int size) {
+    Spec spec = RandomModels.variety().get(specIndex);
+    Path dir = RandomModels.write(tmp.resolve("b" + specIndex + "-" + size), spec);
+    int[] prompts = java.util.stream.IntStream.range(0, size).map(b -> b * 7 % 11 + 1).toArray();
     int steps = 4;
     try (Checkpoint ck = Checkpoint.open(dir);
         CpuDecoder dec = new CpuDecoder(LlamaWeights.load(ck))) {

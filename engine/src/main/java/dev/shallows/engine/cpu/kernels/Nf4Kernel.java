@@ -114,7 +114,7 @@ final class Nf4Kernel extends PackedMatrix {
   }
 
   @Override
-  void dot(int t, float[] xo, float[] y) {
+  void dot(int t, float[] xo, int xOff, float[] y, int yOff) {
     // one row at a time: a 4-row unrolled body is too large for C2 to inline the Vector API calls
     // (it then boxes vectors and runs ~10x slower); the tile (4 x kPad/2 bytes) stays in L1
     // between the row passes, so DRAM still sees one sequential stream
@@ -129,15 +129,21 @@ final class Nf4Kernel extends PackedMatrix {
           ByteVector v = ByteVector.fromArray(B, codes, base + 2 * c + 16 * r);
           ByteVector lo = low(v);
           ByteVector hi = high(v);
-          p0 = widen(lo).fma(FloatVector.fromArray(F, xo, c), p0);
-          p1 = widen(lo.slice(8)).fma(FloatVector.fromArray(F, xo, c + 8), p1);
-          p0 = widen(hi).fma(FloatVector.fromArray(F, xo, c + 16), p0);
-          p1 = widen(hi.slice(8)).fma(FloatVector.fromArray(F, xo, c + 24), p1);
+          p0 = widen(lo).fma(FloatVector.fromArray(F, xo, xOff + c), p0);
+          p1 = widen(lo.slice(8)).fma(FloatVector.fromArray(F, xo, xOff + c + 8), p1);
+          p0 = widen(hi).fma(FloatVector.fromArray(F, xo, xOff + c + 16), p0);
+          p1 = widen(hi.slice(8)).fma(FloatVector.fromArray(F, xo, xOff + c + 24), p1);
         }
         acc = p0.add(p1).fma(FloatVector.broadcast(F, scale[sb + g * TILE + r]), acc);
       }
-      y[TILE * t + r] = acc.reduceLanes(VectorOperators.ADD);
+      y[yOff + TILE * t + r] = acc.reduceLanes(VectorOperators.ADD);
     }
+  }
+
+  /** Never fused: the table lookup is the cost, and a decoded tile pays it once for all rows. */
+  @Override
+  int fusedMaxRows() {
+    return 1;
   }
 
   @Override

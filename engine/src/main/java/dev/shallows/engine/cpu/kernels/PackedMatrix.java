@@ -9,9 +9,10 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * A linear weight W (N, K) repacked once, at load time, into a narrow kernel layout of 4-row tiles
  * (each tile one sequential stream of bytes), with y (R, N) = x (R, K) · Wᵀ computed by the Java
- * Vector API. One activation row runs a fused decode-and-FMA kernel per tile (8 accumulators);
- * several rows decode each tile once into an F32 scratch (L1/L2) and multiply it into the rows two
- * at a time. Tiles are split between the caller and the spinning helper by {@link Parallel}.
+ * Vector API. One activation row runs a fused decode-and-FMA kernel per tile (8 accumulators), and
+ * so do a few rows, one after the other, where the format's {@link #fusedMaxRows()} allows; more
+ * rows decode each tile once into an F32 scratch (L1/L2) and multiply it into the rows two at a
+ * time. Tiles are split between the caller and the spinning helper by {@link Parallel}.
  *
  * <p>Kernels use 256-bit vectors (8 floats: AVX2, the widest this host has). Activations are first
  * copied into the format's column order ({@link #order}), zero-padded to {@link #kPad}.
@@ -21,6 +22,10 @@ public abstract class PackedMatrix {
   static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
   static final int TILE = 4;
   private static final int TILES_PER_JOB = Integer.getInteger("shallows.kernels.tilesPerJob", 16);
+
+  /** Overrides every format's {@link #fusedMaxRows()} when set (for measuring). */
+  private static final Integer FUSED_ROWS_OVERRIDE =
+      Integer.getInteger("shallows.kernels.fusedRows");
 
   /**
    * The multiply loop's stride, read from a field: with a constant stride C2 unrolls that loop four
@@ -66,8 +71,21 @@ public abstract class PackedMatrix {
   /** Copies x[xOff .. xOff+K) into dst[dOff .. dOff+kPad) in kernel column order, zero-padded. */
   abstract void order(float[] x, int xOff, float[] dst, int dOff);
 
-  /** y[i] = W[i] · x for the rows i of tile t (one activation row, xo in kernel order). */
-  abstract void dot(int t, float[] xo, float[] y);
+  /**
+   * y[yOff + i] = W[i] · xo[xOff ..] for the rows i of tile t (one activation row, in kernel
+   * order).
+   */
+  abstract void dot(int t, float[] xo, int xOff, float[] y, int yOff);
+
+  /**
+   * Up to this many activation rows run the one-row fused kernel once per row on each tile (the
+   * tile stays in L1/L2, so memory still sees one stream); more rows decode each tile once into an
+   * F32 scratch and multiply it. A format whose one-row kernel is cheap next to a full decode
+   * (BF16, int8) gains for small batches; 1 = always decode.
+   */
+  int fusedMaxRows() {
+    return 1;
+  }
 
   /** Tile t decoded to F32 in kernel column order: dst (4, kPad), scales applied. */
   abstract void decode(int t, float[] dst);
@@ -100,6 +118,8 @@ public abstract class PackedMatrix {
     // batch 8 three times slower depending on which batch size ran first)
     if (m == 1) {
       Parallel.forEach(jobs, j -> dotTiles(j, xo, y));
+    } else if (m <= (FUSED_ROWS_OVERRIDE != null ? FUSED_ROWS_OVERRIDE : fusedMaxRows())) {
+      Parallel.forEach(jobs, j -> dotRowsTiles(j, xo, m, y));
     } else {
       Parallel.forEach(jobs, j -> multiplyTiles(j, xo, m, y));
     }
@@ -108,7 +128,16 @@ public abstract class PackedMatrix {
   private void dotTiles(int job, float[] xo, float[] y) {
     int t1 = Math.min(tiles, (job + 1) * TILES_PER_JOB);
     for (int t = job * TILES_PER_JOB; t < t1; t++) {
-      dot(t, xo, y);
+      dot(t, xo, 0, y, 0);
+    }
+  }
+
+  private void dotRowsTiles(int job, float[] xo, int m, float[] y) {
+    int t1 = Math.min(tiles, (job + 1) * TILES_PER_JOB);
+    for (int t = job * TILES_PER_JOB; t < t1; t++) {
+      for (int a = 0; a < m; a++) {
+        dot(t, xo, a * kPad, y, a * rows);
+      }
     }
   }
 

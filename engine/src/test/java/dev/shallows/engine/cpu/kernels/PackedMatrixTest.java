@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class PackedMatrixTest {
 
   private static final int[][] SIZES = {{37, 203}, {64, 130}, {5, 64}, {9, 2}, {130, 1000}, {3, 1}};
-  private static final int[] BATCHES = {1, 2, 3, 8, 13};
+  private static final int[] BATCHES = {1, 2, 3, 4, 5, 8, 13};
   private static final double ACCUMULATION = 1e-5;
 
   @ParameterizedTest
