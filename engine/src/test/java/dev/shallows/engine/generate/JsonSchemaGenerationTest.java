@@ -39,10 +39,27 @@ class JsonSchemaGenerationTest {
          "required":["name"],"additionalProperties":false}}}
       """;
 
+  /**
+   * Non-ASCII property names and enum values: stories260K spells "é" only as byte tokens, so they
+   * are written escaped ("caf\u00e9"); without that the constraint would reach a state no token
+   * continues.
+   */
+  static final String NON_ASCII =
+      """
+      {"type":"object","properties":{"größe":{"enum":["café","naïve","中"]},
+        "ok":{"const":"ü"}},"required":["größe","ok"],"additionalProperties":false}
+      """;
+
   @Test
   void everySampledReplyIsAValidInstance() throws Exception {
+    for (String schema : java.util.List.of(SCHEMA, NON_ASCII)) {
+      sampleAndValidate(schema);
+    }
+  }
+
+  private static void sampleAndValidate(String schemaText) throws Exception {
     TextTokenizer tok = Stories260K.tokenizer();
-    JsonNode schemaNode = JACKSON.readTree(SCHEMA);
+    JsonNode schemaNode = JACKSON.readTree(schemaText);
     JsonSchema schema = JsonSchema.compile(schemaNode);
     var validator =
         JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(schemaNode);
@@ -65,7 +82,7 @@ class JsonSchemaGenerationTest {
         replies.add(r.text());
       }
     }
-    assertTrue(
-        replies.size() >= 6, "sampling at temperature 1 gave few distinct replies: " + replies);
+    int distinct = schemaText.equals(SCHEMA) ? 6 : 2; // the second has only three possible values
+    assertTrue(distinct <= replies.size(), "sampling gave few distinct replies: " + replies);
   }
 }

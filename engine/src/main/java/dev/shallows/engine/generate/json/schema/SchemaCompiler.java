@@ -1,8 +1,10 @@
 package dev.shallows.engine.generate.json.schema;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.shallows.engine.generate.json.schema.SchemaNode.AnyOfNode;
 import dev.shallows.engine.generate.json.schema.SchemaNode.ArrayNode;
 import dev.shallows.engine.generate.json.schema.SchemaNode.LiteralNode;
@@ -28,6 +30,14 @@ import java.util.Set;
 final class SchemaCompiler {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * Writes enum/const values and property names with non-ASCII characters escaped ({@code
+   * "caf\u00e9"}): a vocabulary that spells "é" only as two byte tokens (whose texts are U+FFFD
+   * each) can still write the value, in ASCII.
+   */
+  private static final ObjectWriter LITERALS =
+      JSON.writer().with(JsonWriteFeature.ESCAPE_NON_ASCII);
 
   /** Keywords that describe and never constrain. */
   private static final Set<String> ANNOTATIONS =
@@ -366,10 +376,10 @@ final class SchemaCompiler {
     return v.textValue();
   }
 
-  /** A value as the output must write it: compact JSON. */
+  /** A value as the output must write it: compact JSON, non-ASCII escaped. */
   private static String literal(JsonNode v) {
     try {
-      return JSON.writeValueAsString(v);
+      return LITERALS.writeValueAsString(v);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
