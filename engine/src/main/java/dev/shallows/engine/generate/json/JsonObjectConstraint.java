@@ -34,20 +34,7 @@ public final class JsonObjectConstraint implements OutputConstraint {
     }
   }
 
-  /**
-   * Sets the logit of every token that cannot continue the object to -inf; returns how many tokens
-   * remain.
-   */
-  @Override
-  public int mask(float[] logits) {
-    BitSet ok = allowedNow();
-    for (int t = ok.nextClearBit(0); t < logits.length; t = ok.nextClearBit(t + 1)) {
-      logits[t] = Float.NEGATIVE_INFINITY;
-    }
-    return ok.cardinality();
-  }
-
-  /** Advances over a sampled token, which must be one {@link #mask} allowed. */
+  /** Advances over a sampled token, which must be one {@link #allowed} allowed. */
   @Override
   public void accept(int token) {
     long next =
@@ -66,7 +53,8 @@ public final class JsonObjectConstraint implements OutputConstraint {
     return JsonObjectGrammar.isComplete(state);
   }
 
-  private BitSet allowedNow() {
+  @Override
+  public BitSet allowed() {
     BitSet ok = allowed.get(state);
     if (ok == null) {
       ok = new BitSet(pieces.length);

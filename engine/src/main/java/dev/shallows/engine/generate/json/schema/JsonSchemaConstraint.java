@@ -24,15 +24,6 @@ final class JsonSchemaConstraint implements OutputConstraint {
   }
 
   @Override
-  public int mask(float[] logits) {
-    BitSet ok = allowedNow();
-    for (int t = ok.nextClearBit(0); t < logits.length; t = ok.nextClearBit(t + 1)) {
-      logits[t] = Float.NEGATIVE_INFINITY;
-    }
-    return ok.cardinality();
-  }
-
-  @Override
   public void accept(int token) {
     State next =
         token < pieces.length && pieces[token] != null && !pieces[token].isEmpty()
@@ -49,7 +40,8 @@ final class JsonSchemaConstraint implements OutputConstraint {
     return state.complete();
   }
 
-  BitSet allowedNow() {
+  @Override
+  public BitSet allowed() {
     BitSet ok = cache.get(state);
     if (ok == null) {
       ok = insideString();

@@ -95,7 +95,7 @@ class JsonSchemaConstraintTest {
           expected.set(t);
         }
       }
-      assertEquals(expected, c.allowedNow(), "after " + text.substring(0, i));
+      assertEquals(expected, c.allowed(), "after " + text.substring(0, i));
       assertEquals(
           expected,
           PieceTrie.of(pieces).allowed(s, SchemaRecognizer::step, State::alive, pieces.length));
