@@ -72,6 +72,7 @@ final class SchemaCompiler {
     SchemaCompiler c = new SchemaCompiler(schema);
     SchemaNode root = c.node(schema, "");
     c.resolveRefs();
+    SchemaRecognizer.checkExpansions(root);
     SchemaNode start = SchemaNode.resolve(root);
     if (!(start instanceof ObjectNode) && !(start instanceof ArrayNode)) {
       throw new UnsupportedSchemaException("", "the schema's root must be an object or an array");

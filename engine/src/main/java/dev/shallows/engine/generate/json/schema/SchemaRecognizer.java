@@ -6,7 +6,10 @@ import dev.shallows.engine.generate.json.schema.SchemaNode.LiteralNode;
 import dev.shallows.engine.generate.json.schema.SchemaNode.NumberNode;
 import dev.shallows.engine.generate.json.schema.SchemaNode.ObjectNode;
 import dev.shallows.engine.generate.json.schema.SchemaNode.StringNode;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 
@@ -147,13 +150,46 @@ final class SchemaRecognizer {
 
   /** Pushes the expectation of a value of {@code node}: one stack per option of an anyOf. */
   private static void expect(SchemaNode node, boolean spaced, Stack below, List<Stack> out) {
+    expect(node, spaced, below, out, 0);
+  }
+
+  private static void expect(
+      SchemaNode node, boolean spaced, Stack below, List<Stack> out, int nesting) {
     SchemaNode n = SchemaNode.resolve(node);
     if (n instanceof AnyOfNode any) {
+      if (nesting > MAX_DEPTH) { // only an anyOf that reaches itself through $ref gets here
+        throw new UnsupportedSchemaException("", "an anyOf contains itself through $ref");
+      }
       for (SchemaNode option : any.options) {
-        expect(option, spaced, below, out);
+        expect(option, spaced, below, out, nesting + 1);
       }
     } else {
       out.add(Stack.of(new Value(n, spaced), below));
+    }
+  }
+
+  /** Expands every node reachable from {@code root} once, so a self-containing anyOf fails now. */
+  static void checkExpansions(SchemaNode root) {
+    Set<SchemaNode> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    ArrayDeque<SchemaNode> todo = new ArrayDeque<>(List.of(root));
+    while (!todo.isEmpty()) {
+      SchemaNode n = todo.pop();
+      if (!seen.add(n)) {
+        continue;
+      }
+      expect(n, false, ROOT, new ArrayList<>());
+      if (n instanceof SchemaNode.RefNode r) {
+        todo.push(r.target);
+      } else if (n instanceof AnyOfNode any) {
+        any.options.forEach(todo::push);
+      } else if (n instanceof ObjectNode o) {
+        o.properties.forEach(p -> todo.push(p.value()));
+        if (o.freeValues != null) {
+          todo.push(o.freeValues);
+        }
+      } else if (n instanceof ArrayNode a) {
+        todo.push(a.items);
+      }
     }
   }
 

@@ -203,6 +203,15 @@ class SchemaRecognizerTest {
         "/items/type", rejection("{\"type\":\"array\",\"items\":{\"type\":\"date\"}}").pointer());
   }
 
+  @Test
+  void anAnyOfThatContainsItselfIsRefused() {
+    String schema =
+        "{\"type\":\"object\",\"properties\":{\"a\":{\"$ref\":\"#/$defs/loop\"}},"
+            + "\"$defs\":{\"loop\":{\"anyOf\":[{\"$ref\":\"#/$defs/loop\"},{\"type\":\"null\"}]}}}";
+    assertEquals(
+        "at the root: an anyOf contains itself through $ref", rejection(schema).getMessage());
+  }
+
   private static UnsupportedSchemaException rejection(String schema) {
     try {
       JsonSchema.compile(JACKSON.readTree(schema));
