@@ -39,6 +39,8 @@ class BadInputTest {
         Arguments.of("{" + M + "," + P + ",\"stop\":5}", 400, "stop"),
         Arguments.of("{" + M + "," + P + ",\"seed\":\"x\"}", 400, "seed"),
         Arguments.of("{" + M + "," + P + ",\"logit_bias\":{\"x\":10}}", 400, "logit_bias"),
+        Arguments.of("{" + M + "," + P + ",\"stop_token_ids\":[-1]}", 400, "stop_token_ids"),
+        Arguments.of("{" + M + "," + P + ",\"stop_token_ids\":[null]}", 400, "stop_token_ids"),
         Arguments.of("{" + M + "," + P + ",\"logit_bias\":{\"5\":101}}", 400, "logit_bias"),
         Arguments.of("{" + M + "," + P + ",\"logit_bias\":{\"-1\":5}}", 400, "logit_bias"),
         Arguments.of("{" + M + "," + P + ",\"logit_bias\":{\"99999\":5}}", 400, "logit_bias"),

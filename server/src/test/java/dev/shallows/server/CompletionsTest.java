@@ -38,7 +38,10 @@ class CompletionsTest {
         .jsonPath();
   }
 
-  /** ignore_eos: with EOS forced by logit_bias the reply stops at once, unless EOS is ignored. */
+  /**
+   * ignore_eos: with EOS forced by logit_bias the reply stops at once, unless EOS is ignored; a
+   * token in stop_token_ids stops it the same way.
+   */
   @Test
   void ignoreEosGeneratesPastTheEndOfSequence() {
     Map<String, Object> body =
@@ -61,6 +64,14 @@ class CompletionsTest {
     JsonPath ignored = complete(body);
     assertEquals("length", ignored.getString("choices[0].finish_reason"));
     assertEquals(12, ignored.getInt("usage.completion_tokens"));
+    // stop_token_ids: a token forced the same way ends the reply, its text left out
+    body.put("logit_bias", Map.of("300", 100));
+    assertEquals(12, complete(body).getInt("usage.completion_tokens"));
+    body.put("stop_token_ids", List.of(300));
+    JsonPath stoppedById = complete(body);
+    assertEquals("stop", stoppedById.getString("choices[0].finish_reason"));
+    assertEquals(1, stoppedById.getInt("usage.completion_tokens"));
+    assertEquals("", stoppedById.getString("choices[0].text"));
   }
 
   /** llama2.c's run.c reference (-t 0 -n 64 -i PROMPT), byte for byte, through HTTP. */

@@ -260,6 +260,12 @@ public final class RequestMapper {
     if (r.ignoreEos != null) {
       b.ignoreEos(r.ignoreEos);
     }
+    if (r.stopTokenIds != null) {
+      if (r.stopTokenIds.contains(null)) {
+        throw ApiException.badRequest("stop_token_ids", "stop_token_ids must be integers");
+      }
+      b.stopTokenIds(r.stopTokenIds);
+    }
     return b;
   }
 

@@ -66,6 +66,13 @@ public abstract class SamplingFields extends LenientRequest {
               + " until max_tokens or a stop string; for benchmarks")
   public Boolean ignoreEos;
 
+  @JsonProperty("stop_token_ids")
+  @Schema(
+      description =
+          "Extension (not OpenAI, as vLLM's): token ids that end the generation (finish_reason"
+              + " stop) besides the model's end-of-sequence; their text is not returned")
+  public java.util.List<Integer> stopTokenIds;
+
   @JsonProperty("response_format")
   @Schema(
       description =
