@@ -11,7 +11,9 @@ import jdk.incubator.vector.VectorSpecies;
  * from the mapping, two rows at a time, each multiplied into activation rows (held in L1/L2) four
  * at a time: 8 accumulators and 6 loads per 8 FMAs. Per CPU-second (one thread, a busy host) it ran
  * at 13-16 GFLOP/s for 8 rows against 12-13 for OpenBLAS sgemm, which packs the weights first, and
- * 14.5 against 9 for 5 rows. Row blocks are split over threads by {@link Parallel}.
+ * 14.5 against 9 for 5 rows. Row blocks are split over threads by {@link Parallel}. It now serves
+ * 9-12 rows only: for 2-8, one OpenBLAS sgemv per row on L2-sized blocks reads the mapping faster
+ * (see {@link Blas#GEMV_MAX_ROWS}).
  */
 final class SkinnyGemm {
 
