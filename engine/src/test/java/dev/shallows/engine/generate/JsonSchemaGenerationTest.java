@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Structured outputs on the real stories260K (a story model that never saw JSON): with a schema
- * whose every value is bounded (strings and arrays have maximum lengths, the rest are enums and
- * booleans), every sampled reply closes within its budget and is an instance that networknt's
- * validator accepts.
+ * whose every value is bounded (strings and arrays have maximum lengths, numbers at most 16 digits
+ * per part, the rest are enums and booleans), every sampled reply closes within its budget and is
+ * an instance that networknt's validator accepts.
  */
 class JsonSchemaGenerationTest {
 
@@ -33,8 +33,10 @@ class JsonSchemaGenerationTest {
         "color":{"enum":["red","green","blue"]},
         "tags":{"type":"array","items":{"type":"string","maxLength":5},"maxItems":2},
         "happy":{"type":"boolean"},
+        "age":{"type":"integer"},
+        "score":{"type":"number"},
         "friend":{"anyOf":[{"type":"null"},{"$ref":"#/$defs/friend"}]}},
-       "required":["name","color","tags","happy","friend"],"additionalProperties":false,
+       "required":["name","color","tags","happy","age","score","friend"],"additionalProperties":false,
        "$defs":{"friend":{"type":"object","properties":{"name":{"type":"string","maxLength":6}},
          "required":["name"],"additionalProperties":false}}}
       """;
@@ -75,7 +77,7 @@ class JsonSchemaGenerationTest {
                 .build();
         GenerationResult r =
             new Generation(tok.encode("Once upon a time", true), p, tok).run(decoder, null);
-        // at most ~8 * 6 + 2 * 5 * 6 + 70 characters: every reply closes well within 400 tokens
+        // at most ~8 * 6 + 2 * 5 * 6 + 17 + 39 + 90 characters: every reply closes within 400 tokens
         assertEquals(FinishReason.STOP, r.finishReason(), r.text());
         JsonNode value = JACKSON.readTree(r.text());
         assertEquals(Set.of(), validator.validate(value), r.text());

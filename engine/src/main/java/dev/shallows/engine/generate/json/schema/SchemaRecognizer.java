@@ -21,8 +21,8 @@ import java.util.Set;
  *
  * <p>What it accepts, besides the schema: compact JSON with at most one space between tokens (as
  * {@code json_object} mode), declared properties in the schema's order (optional ones may be left
- * out, undeclared keys never appear), enum and const values written as compact JSON, and integers
- * without fraction or exponent.
+ * out, undeclared keys never appear), enum and const values written as compact JSON, integers
+ * without fraction or exponent, and at most {@value #MAX_DIGITS} digits per number part.
  */
 final class SchemaRecognizer {
 
@@ -74,8 +74,16 @@ final class SchemaRecognizer {
   /** Inside a string: length so far (capped), escape progress (0 none, 1 after '\', 5..2 hex). */
   record Str(StringNode node, int length, int escape) implements Frame {}
 
-  /** Inside a number: the part being read. */
-  record Num(NumberNode node, int part) implements Frame {}
+  /** Inside a number: the part being read and its digits so far. */
+  record Num(NumberNode node, int part, int digits) implements Frame {}
+
+  /**
+   * Digits per number part at most (integer and fraction; exponent {@value #MAX_EXPONENT_DIGITS}),
+   * as llama.cpp's schema grammars: a small model otherwise writes digits until max_tokens.
+   */
+  static final int MAX_DIGITS = 16;
+
+  static final int MAX_EXPONENT_DIGITS = 3;
 
   /** Inside an enum/const value: the characters read so far. */
   record Lit(LiteralNode node, String prefix) implements Frame {}
@@ -253,11 +261,11 @@ final class SchemaRecognizer {
       }
     } else if (n instanceof NumberNode num) {
       if (c == '-') {
-        out.add(Stack.of(new Num(num, N_MINUS), below));
+        out.add(Stack.of(new Num(num, N_MINUS, 0), below));
       } else if (c == '0') {
-        out.add(Stack.of(new Num(num, N_ZERO), below));
+        out.add(Stack.of(new Num(num, N_ZERO, 1), below));
       } else if (c >= '1' && c <= '9') {
-        out.add(Stack.of(new Num(num, N_INT), below));
+        out.add(Stack.of(new Num(num, N_INT, 1), below));
       }
     } else if (n instanceof LiteralNode l) {
       literal(new Lit(l, ""), below, c, out);
@@ -316,7 +324,11 @@ final class SchemaRecognizer {
       case N_ESIGN -> next = digit ? N_EXP : -1;
       default -> { // N_ZERO, N_INT, N_FRAC, N_EXP: the number may end here
         if (digit && part != N_ZERO) {
-          next = part;
+          int limit = part == N_EXP ? MAX_EXPONENT_DIGITS : MAX_DIGITS;
+          if (num.digits() < limit) {
+            out.add(Stack.of(new Num(num.node(), part, num.digits() + 1), below));
+          }
+          return;
         } else if (c == '.' && !integer && (part == N_ZERO || part == N_INT)) {
           next = N_DOT;
         } else if ((c == 'e' || c == 'E') && !integer && part != N_EXP) {
@@ -328,7 +340,8 @@ final class SchemaRecognizer {
       }
     }
     if (next >= 0) {
-      out.add(Stack.of(new Num(num.node(), next), below));
+      int digits = next == N_ZERO || next == N_INT || next == N_FRAC || next == N_EXP ? 1 : 0;
+      out.add(Stack.of(new Num(num.node(), next, digits), below));
     }
   }
 

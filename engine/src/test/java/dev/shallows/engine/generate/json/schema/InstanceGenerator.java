@@ -62,7 +62,9 @@ final class InstanceGenerator {
       case "number" ->
           rnd.nextBoolean()
               ? F.numberNode(rnd.nextInt(100))
-              : F.numberNode((rnd.nextDouble() - 0.5) * Math.pow(10, rnd.nextInt(30) - 15));
+              // a float: at most 9 significant digits, within the decoder's 16 per number part
+              : F.numberNode(
+                  (float) ((rnd.nextDouble() - 0.5) * Math.pow(10, rnd.nextInt(30) - 15)));
       case "boolean" -> F.booleanNode(rnd.nextBoolean());
       default -> F.nullNode();
     };

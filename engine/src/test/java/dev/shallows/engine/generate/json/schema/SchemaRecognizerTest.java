@@ -105,6 +105,15 @@ class SchemaRecognizerTest {
     assertFalse(person.acceptsPrefix("{\"name\":\"Bo\",\"x"));
     assertFalse(person.acceptsPrefix("{\"name\":\"Bo\"}"));
 
+    // at most 16 digits per number part and 3 in an exponent (the decoder's limit, not JSON's)
+    String age = "{\"name\":\"Bo\",\"age\":";
+    assertTrue(person.accepts(age + "-1234567890123456}"));
+    assertFalse(person.acceptsPrefix(age + "12345678901234567"));
+    JsonSchema anything = schema(ANYTHING);
+    assertTrue(anything.accepts("{\"n\":1.1234567890123456e-123,\"s\":\"ab\"}"));
+    assertFalse(anything.acceptsPrefix("{\"n\":1.12345678901234567"));
+    assertFalse(anything.acceptsPrefix("{\"n\":1e1234"));
+
     JsonSchema literals = schema(LITERALS);
     for (String ok : List.of("[1]", "[12,1]", "[\"x\",true,{\"a\":[1]}]")) {
       assertTrue(literals.accepts(ok), ok);
