@@ -77,7 +77,7 @@ class JsonSchemaGenerationTest {
                 .build();
         GenerationResult r =
             new Generation(tok.encode("Once upon a time", true), p, tok).run(decoder, null);
-        // at most ~8 * 6 + 2 * 5 * 6 + 17 + 39 + 90 characters: every reply closes within 400 tokens
+        // at most ~8 * 6 + 2 * 5 * 6 + 17 + 39 + 90 characters: all close within 400 tokens
         assertEquals(FinishReason.STOP, r.finishReason(), r.text());
         JsonNode value = JACKSON.readTree(r.text());
         assertEquals(Set.of(), validator.validate(value), r.text());
