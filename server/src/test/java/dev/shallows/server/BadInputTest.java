@@ -100,7 +100,43 @@ class BadInputTest {
             "{" + M + "," + MSG + ",\"logprobs\":true,\"top_logprobs\":21}", 400, "top_logprobs"),
         Arguments.of(
             "{" + M + "," + MSG + ",\"max_completion_tokens\":-2}", 400, "max_completion_tokens"),
-        Arguments.of("{" + M + "," + MSG + ",\"tools\":[{\"type\":\"function\"}]}", 400, "tools"),
+        Arguments.of(
+            "{" + M + "," + MSG + ",\"tools\":[{\"type\":\"function\"}]}",
+            400,
+            "tools[0].function.name"),
+        Arguments.of(
+            "{" + M + "," + MSG + ",\"tools\":[{\"type\":\"retrieval\"}]}", 400, "tools[0].type"),
+        Arguments.of(
+            "{" + M + "," + MSG + "," + TOOL + ",\"tool_choice\":\"auto\"}", 400, "tool_choice"),
+        Arguments.of("{" + M + "," + MSG + ",\"tool_choice\":\"required\"}", 400, "tool_choice"),
+        Arguments.of(
+            "{"
+                + M
+                + ","
+                + MSG
+                + ","
+                + TOOL
+                + ",\"tool_choice\":{\"type\":\"function\",\"function\":{\"name\":\"g\"}}}",
+            400,
+            "tool_choice"),
+        Arguments.of(
+            "{"
+                + M
+                + ","
+                + MSG
+                + ",\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\",\"parameters\":{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\",\"pattern\":\"x\"}}}}}]}",
+            400,
+            "tools[0].function.parameters"),
+        Arguments.of(
+            "{"
+                + M
+                + ","
+                + MSG
+                + ","
+                + TOOL
+                + ",\"tool_choice\":\"required\",\"response_format\":{\"type\":\"json_object\"}}",
+            400,
+            "response_format"),
         Arguments.of(
             "{" + M + "," + MSG + ",\"response_format\":{\"type\":\"json_schema\"}}",
             400,
@@ -143,6 +179,9 @@ class BadInputTest {
   }
 
   private static final String OBJ = "{\"type\":\"object\"}";
+
+  private static final String TOOL =
+      "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}]";
 
   private static String schemaFormat(String name, String schema) {
     return "{\"type\":\"json_schema\",\"json_schema\":{\"name\":"

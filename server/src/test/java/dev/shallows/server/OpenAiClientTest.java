@@ -12,6 +12,7 @@ import com.openai.errors.NotFoundException;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.chat.completions.ChatCompletionNamedToolChoice;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.chat.completions.StructuredChatCompletion;
 import com.openai.models.completions.Completion;
@@ -122,6 +123,35 @@ class OpenAiClientTest {
     Verdict v = r.choices().get(0).message().content().orElseThrow();
     assertTrue(v.mood != null, r.toString());
     assertEquals(ChatCompletion.Choice.FinishReason.STOP, r.choices().get(0).finishReason());
+  }
+
+  @Test
+  void aForcedFunctionCallWithTheClientsOwnSchema() {
+    // the client writes the function's schema from the class (named after it) and parses the
+    // call's arguments back into it
+    ChatCompletion r =
+        client()
+            .chat()
+            .completions()
+            .create(
+                ChatCompletionCreateParams.builder()
+                    .model(TestModel.MODEL)
+                    .addUserMessage("How does the cat feel?")
+                    .maxCompletionTokens(200)
+                    .temperature(0.0)
+                    .addTool(Verdict.class)
+                    .toolChoice(
+                        ChatCompletionNamedToolChoice.builder()
+                            .function(
+                                ChatCompletionNamedToolChoice.Function.builder()
+                                    .name("Verdict")
+                                    .build())
+                            .build())
+                    .build());
+    var call = r.choices().get(0).message().toolCalls().orElseThrow().get(0).asFunction();
+    assertEquals("Verdict", call.function().name());
+    Verdict v = call.function().arguments(Verdict.class);
+    assertTrue(v.mood != null, call.function().arguments());
   }
 
   @Test

@@ -7,6 +7,7 @@ import dev.shallows.engine.generate.TokenEvent;
 import dev.shallows.server.config.ShallowsConfig;
 import dev.shallows.server.openai.ChatCompletionRequest;
 import dev.shallows.server.openai.ChatLogprobs;
+import dev.shallows.server.openai.ToolCall;
 import dev.shallows.server.routing.Router;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.MediaType;
@@ -34,6 +35,7 @@ public class ChatHandler {
   public Response handle(ChatCompletionRequest req, String session, BooleanSupplier clientGone)
       throws InterruptedException {
     SamplingParams params = mapper.sampling(req);
+    ToolChoice tools = ToolChoice.of(req); // checked by sampling(): the compiled schema is cached
     int n = req.n == null ? 1 : req.n;
     Router.Decision d = inference.route(req.model, req.user, session);
     String prompt =
@@ -53,21 +55,25 @@ public class ChatHandler {
     boolean logprobs = Boolean.TRUE.equals(req.logprobs);
     if (!Boolean.TRUE.equals(req.stream)) {
       List<GenerationResult> results = run.await();
-      return Response.ok(out.chat(run, results, logprobs))
+      return Response.ok(out.chat(run, results, logprobs, tools))
           .header(Headers.VARIANT, d.variant())
           .build();
     }
     boolean usage =
         req.streamOptions != null && Boolean.TRUE.equals(req.streamOptions.includeUsage);
     return Response.ok(
-            new SseStream(run, new Encoder(run, out, logprobs, usage), json, clientGone),
+            new SseStream(run, new Encoder(run, out, logprobs, usage, tools), json, clientGone),
             MediaType.SERVER_SENT_EVENTS)
         .header(Headers.VARIANT, d.variant())
         .header("Cache-Control", "no-cache")
         .build();
   }
 
-  /** Chat chunks: the role first, content deltas, an empty delta with the finish reason, usage. */
+  /**
+   * Chat chunks: the role first, content deltas, an empty delta with the finish reason, usage. A
+   * tool-call reply is held back and sent as one tool_calls delta once it is complete (or as text
+   * if it was cut short).
+   */
   private static final class Encoder implements SseStream.Encoder {
     private final RequestRun run;
     private final Responses out;
@@ -76,11 +82,15 @@ public class ChatHandler {
     private final Map<Integer, Integer> prev = new HashMap<>();
     private final java.util.Map<Integer, GenerationResult> results = new java.util.HashMap<>();
 
-    Encoder(RequestRun run, Responses out, boolean logprobs, boolean usage) {
+    private final ToolChoice tools;
+    private final Map<Integer, StringBuilder> held = new HashMap<>();
+
+    Encoder(RequestRun run, Responses out, boolean logprobs, boolean usage, ToolChoice tools) {
       this.run = run;
       this.out = out;
       this.logprobs = logprobs;
       this.usage = usage;
+      this.tools = tools;
     }
 
     @Override
@@ -102,6 +112,10 @@ public class ChatHandler {
         ChatLogprobs lp =
             logprobs ? new ChatLogprobs(List.of(out.chatEntry(prev.get(c), ev))) : null;
         prev.put(c, ev.tokenId());
+        if (tools.active()) {
+          held.computeIfAbsent(c, k -> new StringBuilder()).append(ev.text());
+          return List.of();
+        }
         if (ev.text().isEmpty() && lp == null) {
           return List.of();
         }
@@ -109,7 +123,19 @@ public class ChatHandler {
       }
       if (e instanceof RunEvent.Done d) {
         results.put(c, d.result());
-        return List.of(out.chatChunk(c, null, null, null, d.result().finishReason().wire()));
+        String finish = d.result().finishReason().wire();
+        if (!tools.active()) {
+          return List.of(out.chatChunk(c, null, null, null, finish));
+        }
+        String text = held.getOrDefault(c, new StringBuilder()).toString();
+        List<ToolCall> calls = tools.calls(text, true);
+        return calls != null
+            ? List.of(
+                out.toolCallsChunk(c, calls),
+                out.chatChunk(c, null, null, null, tools.finishReason()))
+            : List.of(
+                out.chatChunk(c, null, text, null, null),
+                out.chatChunk(c, null, null, null, finish));
       }
       return List.of();
     }

@@ -125,9 +125,7 @@ public final class RequestMapper {
       }
       messageText(m, at);
     }
-    if (r.tools != null && !r.tools.isNull() && !r.tools.isEmpty()) {
-      throw ApiException.badRequest("tools", "tools are not supported by this server");
-    }
+    ToolChoice tools = ToolChoice.of(r);
     Integer top = r.topLogprobs;
     if (top != null && (top < 0 || top > limits.maxLogprobs())) {
       throw ApiException.badRequest(
@@ -143,7 +141,17 @@ public final class RequestMapper {
                 mct ? r.maxCompletionTokens : r.maxTokens,
                 mct ? "max_completion_tokens" : "max_tokens")
             .logprobs(Boolean.TRUE.equals(r.logprobs) ? (top == null ? 0 : top) : null);
-    ResponseFormats.apply(r.responseFormat, b);
+    if (!tools.active()) {
+      ResponseFormats.apply(r.responseFormat, b);
+    } else if (r.responseFormat != null
+        && !r.responseFormat.isNull()
+        && !"text".equals(r.responseFormat.path("type").asText())) {
+      throw ApiException.badRequest(
+          "response_format",
+          "a tool call's format is its schema: give tool_choice or response_format");
+    } else {
+      b.jsonSchema(tools.schema());
+    }
     return b.build();
   }
 
@@ -169,7 +177,8 @@ public final class RequestMapper {
     JsonNode c = m.content;
     if (c == null || c.isNull()) {
       if ("assistant".equals(m.role)) {
-        return "";
+        // earlier tool calls, as the JSON the model wrote them in
+        return m.toolCalls == null || m.toolCalls.isNull() ? "" : m.toolCalls.toString();
       }
       throw ApiException.badRequest(at + ".content", "content is required");
     }

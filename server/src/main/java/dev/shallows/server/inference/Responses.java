@@ -9,6 +9,7 @@ import dev.shallows.server.openai.ChatCompletionResponse;
 import dev.shallows.server.openai.ChatLogprobs;
 import dev.shallows.server.openai.CompletionLogprobs;
 import dev.shallows.server.openai.CompletionResponse;
+import dev.shallows.server.openai.ToolCall;
 import dev.shallows.server.openai.Usage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -164,19 +165,20 @@ public final class Responses {
 
   // ---- chat ------------------------------------------------------------------------------
 
-  /** A whole {@code chat.completion}. */
-  public ChatCompletionResponse chat(
-      RequestRun run, List<GenerationResult> results, boolean logprobs) {
+  /** A whole {@code chat.completion}; a reply that is a whole tool call becomes its calls. */
+  ChatCompletionResponse chat(
+      RequestRun run, List<GenerationResult> results, boolean logprobs, ToolChoice tools) {
     List<ChatCompletionResponse.Choice> choices = new ArrayList<>();
     for (int i = 0; i < results.size(); i++) {
       GenerationResult r = results.get(i);
       ChatLogprobs lp = logprobs ? chatLogprobs(run.promptIds(i), r.tokens()) : null;
-      choices.add(
-          new ChatCompletionResponse.Choice(
-              i,
-              new ChatCompletionResponse.Message("assistant", r.text(), null),
-              lp,
-              r.finishReason().wire()));
+      List<ToolCall> calls = tools.active() ? tools.calls(r.text(), false) : null;
+      ChatCompletionResponse.Message m =
+          calls != null
+              ? new ChatCompletionResponse.Message("assistant", null, null, calls)
+              : new ChatCompletionResponse.Message("assistant", r.text(), null, null);
+      String finish = calls != null ? tools.finishReason() : r.finishReason().wire();
+      choices.add(new ChatCompletionResponse.Choice(i, m, lp, finish));
     }
     return new ChatCompletionResponse(
         id, "chat.completion", created, model, null, choices, usage(run, results), variant);
@@ -215,7 +217,22 @@ public final class Responses {
         null,
         List.of(
             new ChatCompletionChunk.Choice(
-                choice, new ChatCompletionChunk.Delta(role, content), lp, finish)),
+                choice, new ChatCompletionChunk.Delta(role, content, null), lp, finish)),
+        null,
+        variant);
+  }
+
+  /** A chunk carrying a choice's whole tool calls (streamed once the reply is complete). */
+  ChatCompletionChunk toolCallsChunk(int choice, List<ToolCall> calls) {
+    return new ChatCompletionChunk(
+        id,
+        "chat.completion.chunk",
+        created,
+        model,
+        null,
+        List.of(
+            new ChatCompletionChunk.Choice(
+                choice, new ChatCompletionChunk.Delta(null, null, calls), null, null)),
         null,
         variant);
   }

@@ -25,7 +25,8 @@ public record ChatCompletionChunk(
       @JsonProperty("finish_reason") @JsonInclude(JsonInclude.Include.ALWAYS)
           String finishReason) {}
 
-  /** The increment: the role in the first chunk, then content pieces. */
+  /** The increment: the role in the first chunk, then content pieces or tool calls. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record Delta(String role, String content) {}
+  public record Delta(
+      String role, String content, @JsonProperty("tool_calls") List<ToolCall> toolCalls) {}
 }

@@ -24,7 +24,11 @@ public record ChatCompletionResponse(
       @JsonInclude(JsonInclude.Include.ALWAYS) ChatLogprobs logprobs,
       @JsonProperty("finish_reason") String finishReason) {}
 
-  /** The assistant message. */
+  /** The assistant message: its text, or (content null) the tool calls it makes. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Message(
-      String role, String content, @JsonInclude(JsonInclude.Include.ALWAYS) String refusal) {}
+      String role,
+      @JsonInclude(JsonInclude.Include.ALWAYS) String content,
+      @JsonInclude(JsonInclude.Include.ALWAYS) String refusal,
+      @JsonProperty("tool_calls") List<ToolCall> toolCalls) {}
 }

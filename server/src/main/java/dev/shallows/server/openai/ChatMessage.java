@@ -1,6 +1,7 @@
 package dev.shallows.server.openai;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
@@ -19,6 +20,14 @@ public class ChatMessage extends LenientRequest {
   public JsonNode content;
 
   public String name;
+
+  @JsonProperty("tool_calls")
+  @Schema(description = "An assistant message's earlier tool calls (rendered as JSON text)")
+  public JsonNode toolCalls;
+
+  @JsonProperty("tool_call_id")
+  @Schema(description = "A tool message's call id")
+  public String toolCallId;
 
   public ChatMessage() {}
 

@@ -1,0 +1,216 @@
+package dev.shallows.server.inference;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.shallows.engine.generate.json.schema.JsonSchema;
+import dev.shallows.engine.generate.json.schema.UnsupportedSchemaException;
+import dev.shallows.server.error.ApiException;
+import dev.shallows.server.openai.ChatCompletionRequest;
+import dev.shallows.server.openai.ToolCall;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * OpenAI's {@code tools} + {@code tool_choice} on chat completions, as vLLM serves them without a
+ * model-specific parser: a named function constrains the reply to that function's {@code
+ * parameters} schema (the reply is its arguments); {@code "required"} constrains it to a JSON array
+ * of {@code {"name","arguments"}} calls of the given functions. {@code "none"} (the default) is a
+ * text reply; {@code "auto"} is refused, since telling a call from text needs the model's own
+ * tool-call format.
+ */
+final class ToolChoice {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
+  private static final ToolChoice NONE = new ToolChoice(null, null);
+
+  private final JsonSchema schema; // null: no tool call
+  private final String named; // the forced function, or null for "required"
+
+  private ToolChoice(JsonSchema schema, String named) {
+    this.schema = schema;
+    this.named = named;
+  }
+
+  /** The request's tool mode, every field checked (a 400 naming it otherwise). */
+  static ToolChoice of(ChatCompletionRequest r) {
+    JsonNode choice = r.toolChoice;
+    boolean hasTools = r.tools != null && !r.tools.isNull();
+    Map<String, JsonNode> tools = hasTools ? tools(r.tools) : Map.of();
+    if (choice == null || choice.isNull() || "none".equals(choice.asText(null))) {
+      return NONE;
+    }
+    if (tools.isEmpty()) {
+      throw ApiException.badRequest("tool_choice", "tool_choice needs a non-empty tools list");
+    }
+    if (choice.isTextual()) {
+      switch (choice.textValue()) {
+        case "required" -> {
+          return new ToolChoice(required(tools, !Boolean.FALSE.equals(r.parallelToolCalls)), null);
+        }
+        case "auto" ->
+            throw ApiException.badRequest(
+                "tool_choice",
+                "'auto' needs a parser for this model's own tool-call format, which this server"
+                    + " does not have; use 'required' or a named function");
+        default ->
+            throw ApiException.badRequest(
+                "tool_choice", "tool_choice must be 'none', 'required' or a named function");
+      }
+    }
+    String name = choice.path("function").path("name").asText(null);
+    if (!"function".equals(choice.path("type").asText()) || name == null) {
+      throw ApiException.badRequest(
+          "tool_choice", "a named tool_choice is {\"type\":\"function\",\"function\":{\"name\"}}");
+    }
+    if (!tools.containsKey(name)) {
+      throw ApiException.badRequest("tool_choice", "no tool is named '" + name + "'");
+    }
+    return new ToolChoice(
+        compile(tools.get(name), "tools (" + name + ").function.parameters"), name);
+  }
+
+  /** Whether the reply is tool calls. */
+  boolean active() {
+    return schema != null;
+  }
+
+  /** The schema the reply is constrained to. */
+  JsonSchema schema() {
+    return schema;
+  }
+
+  /** OpenAI's finish reason of a reply that is tool calls: "stop" when the call was forced. */
+  String finishReason() {
+    return named != null ? "stop" : "tool_calls";
+  }
+
+  /**
+   * The calls a complete reply makes, or null when the reply is not a whole value of the schema
+   * (cut by max_tokens or a stop string): it is then returned as text. {@code indexed}: with the
+   * {@code index} that stream chunks carry.
+   */
+  List<ToolCall> calls(String text, boolean indexed) {
+    if (!schema.accepts(text)) {
+      return null;
+    }
+    List<ToolCall> out = new ArrayList<>();
+    if (named != null) {
+      out.add(call(indexed ? 0 : null, named, text.strip()));
+      return out;
+    }
+    try {
+      JsonNode calls = JSON.readTree(text);
+      for (int i = 0; i < calls.size(); i++) {
+        JsonNode c = calls.get(i);
+        out.add(call(indexed ? i : null, c.get("name").asText(), c.get("arguments").toString()));
+      }
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("the schema accepted what Jackson cannot read: " + text, e);
+    }
+    return out;
+  }
+
+  private static ToolCall call(Integer index, String name, String arguments) {
+    String id = "call_" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
+    return new ToolCall(index, id, "function", new ToolCall.Function(name, arguments));
+  }
+
+  /** The tools by name, in order; each checked. */
+  private static Map<String, JsonNode> tools(JsonNode tools) {
+    if (!tools.isArray()) {
+      throw ApiException.badRequest("tools", "tools must be an array");
+    }
+    Map<String, JsonNode> byName = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < tools.size(); i++) {
+      JsonNode t = tools.get(i);
+      String at = "tools[" + i + "]";
+      if (!"function".equals(t.path("type").asText())) {
+        throw ApiException.badRequest(at + ".type", "only tools of type 'function' are supported");
+      }
+      JsonNode f = t.path("function");
+      String name = f.path("name").asText(null);
+      if (name == null || !NAME.matcher(name).matches()) {
+        throw ApiException.badRequest(
+            at + ".function.name", "name must be 1-64 letters, digits, '_' or '-'");
+      }
+      if (byName.put(name, parameters(f)) != null) {
+        throw ApiException.badRequest(at + ".function.name", "two tools are named '" + name + "'");
+      }
+      compile(byName.get(name), at + ".function.parameters"); // a bad schema fails here, by index
+    }
+    return byName;
+  }
+
+  /** A function's parameters schema; none means no parameters: {@code {}}. */
+  private static JsonNode parameters(JsonNode function) {
+    JsonNode p = function.get("parameters");
+    if (p == null || p.isNull()) {
+      ObjectNode empty = JSON.createObjectNode().put("type", "object");
+      empty.putObject("properties");
+      return empty.put("additionalProperties", false);
+    }
+    return p;
+  }
+
+  private static JsonSchema compile(JsonNode schema, String param) {
+    try {
+      return JsonSchema.compile(schema);
+    } catch (UnsupportedSchemaException e) {
+      throw ApiException.badRequest(param, "unsupported schema " + e.getMessage());
+    }
+  }
+
+  /**
+   * [{"name": one of the tools, "arguments": its parameters}, ...], at least one call (exactly one
+   * without parallel calls); each tool's local $refs re-rooted where its schema now sits.
+   */
+  private static JsonSchema required(Map<String, JsonNode> tools, boolean parallel) {
+    ObjectNode root = JSON.createObjectNode().put("type", "array").put("minItems", 1);
+    if (!parallel) {
+      root.put("maxItems", 1);
+    }
+    ArrayNode options = root.putObject("items").putArray("anyOf");
+    int i = 0;
+    for (Map.Entry<String, JsonNode> t : tools.entrySet()) {
+      ObjectNode call = options.addObject().put("type", "object");
+      ObjectNode props = call.putObject("properties");
+      props.putObject("name").put("const", t.getKey());
+      props.set(
+          "arguments",
+          reroot(t.getValue().deepCopy(), "#/items/anyOf/" + i + "/properties/arguments"));
+      call.putArray("required").add("name").add("arguments");
+      call.put("additionalProperties", false);
+      i++;
+    }
+    return compile(root, "tools");
+  }
+
+  /** Rewrites every local {@code $ref} under {@code node} to start at {@code base}. */
+  private static JsonNode reroot(JsonNode node, String base) {
+    if (node.isObject()) {
+      ObjectNode o = (ObjectNode) node;
+      JsonNode ref = o.get("$ref");
+      if (ref != null && ref.isTextual() && ref.textValue().startsWith("#")) {
+        o.put("$ref", base + ref.textValue().substring(1));
+      }
+      Set<String> names = new HashSet<>();
+      o.fieldNames().forEachRemaining(names::add);
+      for (String n : names) {
+        if (!n.equals("$ref")) {
+          reroot(o.get(n), base);
+        }
+      }
+    } else if (node.isArray()) {
+      node.forEach(e -> reroot(e, base));
+    }
+    return node;
+  }
+}
