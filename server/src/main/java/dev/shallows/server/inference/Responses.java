@@ -209,30 +209,23 @@ public final class Responses {
   /** A chat stream chunk. */
   public ChatCompletionChunk chatChunk(
       int choice, String role, String content, ChatLogprobs lp, String finish) {
-    return new ChatCompletionChunk(
-        id,
-        "chat.completion.chunk",
-        created,
-        model,
-        null,
-        List.of(
-            new ChatCompletionChunk.Choice(
-                choice, new ChatCompletionChunk.Delta(role, content, null), lp, finish)),
-        null,
-        variant);
+    return chunk(choice, new ChatCompletionChunk.Delta(role, content, null), lp, finish);
   }
 
   /** A chunk carrying a choice's whole tool calls (streamed once the reply is complete). */
   ChatCompletionChunk toolCallsChunk(int choice, List<ToolCall> calls) {
+    return chunk(choice, new ChatCompletionChunk.Delta(null, null, calls), null, null);
+  }
+
+  private ChatCompletionChunk chunk(
+      int choice, ChatCompletionChunk.Delta delta, ChatLogprobs lp, String finish) {
     return new ChatCompletionChunk(
         id,
         "chat.completion.chunk",
         created,
         model,
         null,
-        List.of(
-            new ChatCompletionChunk.Choice(
-                choice, new ChatCompletionChunk.Delta(null, null, calls), null, null)),
+        List.of(new ChatCompletionChunk.Choice(choice, delta, lp, finish)),
         null,
         variant);
   }
