@@ -34,8 +34,8 @@ public class ChatHandler {
 
   public Response handle(ChatCompletionRequest req, String session, BooleanSupplier clientGone)
       throws InterruptedException {
-    SamplingParams params = mapper.sampling(req);
-    ToolChoice tools = ToolChoice.of(req); // checked by sampling(): the compiled schema is cached
+    ToolChoice tools = ToolChoice.of(req);
+    SamplingParams params = mapper.sampling(req, tools);
     int n = req.n == null ? 1 : req.n;
     Router.Decision d = inference.route(req.model, req.user, session);
     String prompt =

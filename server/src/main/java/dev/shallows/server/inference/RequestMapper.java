@@ -111,8 +111,8 @@ public final class RequestMapper {
     return b.build();
   }
 
-  /** Chat: messages and every parameter checked. */
-  public SamplingParams sampling(ChatCompletionRequest r) {
+  /** Chat: messages and every parameter checked; the tool mode read by {@link ToolChoice#of}. */
+  SamplingParams sampling(ChatCompletionRequest r, ToolChoice tools) {
     checkCommon(r);
     if (r.messages == null || r.messages.isEmpty()) {
       throw ApiException.badRequest("messages", "messages must be a non-empty array");
@@ -125,7 +125,6 @@ public final class RequestMapper {
       }
       messageText(m, at);
     }
-    ToolChoice tools = ToolChoice.of(r);
     Integer top = r.topLogprobs;
     if (top != null && (top < 0 || top > limits.maxLogprobs())) {
       throw ApiException.badRequest(

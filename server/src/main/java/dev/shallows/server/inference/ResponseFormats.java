@@ -14,7 +14,9 @@ import java.util.regex.Pattern;
  */
 final class ResponseFormats {
 
-  private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
+  /** OpenAI's names of schemas and functions. */
+  static final Pattern NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
+
   private static final String AT = "response_format";
   private static final String SCHEMA_AT = AT + ".json_schema";
 
@@ -58,10 +60,15 @@ final class ResponseFormats {
     if (schema == null || schema.isNull()) {
       throw ApiException.badRequest(SCHEMA_AT + ".schema", "schema is required");
     }
+    return compile(schema, SCHEMA_AT + ".schema");
+  }
+
+  /** A schema compiled for decoding, or a 400 naming {@code param} and where in the schema. */
+  static JsonSchema compile(JsonNode schema, String param) {
     try {
       return JsonSchema.compile(schema);
     } catch (UnsupportedSchemaException e) {
-      throw ApiException.badRequest(SCHEMA_AT + ".schema", "unsupported schema " + e.getMessage());
+      throw ApiException.badRequest(param, "unsupported schema " + e.getMessage());
     }
   }
 }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.shallows.engine.generate.json.schema.JsonSchema;
-import dev.shallows.engine.generate.json.schema.UnsupportedSchemaException;
 import dev.shallows.server.error.ApiException;
 import dev.shallows.server.openai.ChatCompletionRequest;
 import dev.shallows.server.openai.ToolCall;
@@ -15,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * OpenAI's {@code tools} + {@code tool_choice} on chat completions, as vLLM serves them without a
@@ -28,7 +26,6 @@ import java.util.regex.Pattern;
 final class ToolChoice {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
   private static final ToolChoice NONE = new ToolChoice(null, null);
 
   private final JsonSchema schema; // null: no tool call
@@ -74,7 +71,7 @@ final class ToolChoice {
       throw ApiException.badRequest("tool_choice", "no tool is named '" + name + "'");
     }
     return new ToolChoice(
-        compile(tools.get(name), "tools (" + name + ").function.parameters"), name);
+        ResponseFormats.compile(tools.get(name), "tools (" + name + ").function.parameters"), name);
   }
 
   /** Whether the reply is tool calls. */
@@ -137,14 +134,15 @@ final class ToolChoice {
       }
       JsonNode f = t.path("function");
       String name = f.path("name").asText(null);
-      if (name == null || !NAME.matcher(name).matches()) {
+      if (name == null || !ResponseFormats.NAME.matcher(name).matches()) {
         throw ApiException.badRequest(
             at + ".function.name", "name must be 1-64 letters, digits, '_' or '-'");
       }
       if (byName.put(name, parameters(f)) != null) {
         throw ApiException.badRequest(at + ".function.name", "two tools are named '" + name + "'");
       }
-      compile(byName.get(name), at + ".function.parameters"); // a bad schema fails here, by index
+      ResponseFormats.compile(
+          byName.get(name), at + ".function.parameters"); // a bad schema fails here, by index
     }
     return byName;
   }
@@ -158,14 +156,6 @@ final class ToolChoice {
       return empty.put("additionalProperties", false);
     }
     return p;
-  }
-
-  private static JsonSchema compile(JsonNode schema, String param) {
-    try {
-      return JsonSchema.compile(schema);
-    } catch (UnsupportedSchemaException e) {
-      throw ApiException.badRequest(param, "unsupported schema " + e.getMessage());
-    }
   }
 
   /**
@@ -190,7 +180,7 @@ final class ToolChoice {
       call.put("additionalProperties", false);
       i++;
     }
-    return compile(root, "tools");
+    return ResponseFormats.compile(root, "tools");
   }
 
   /** Rewrites every local {@code $ref} under {@code node} to start at {@code base}. */

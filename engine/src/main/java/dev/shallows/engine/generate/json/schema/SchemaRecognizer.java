@@ -179,24 +179,24 @@ final class SchemaRecognizer {
   /** Expands every node reachable from {@code root} once, so a self-containing anyOf fails now. */
   static void checkExpansions(SchemaNode root) {
     Set<SchemaNode> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-    ArrayDeque<SchemaNode> todo = new ArrayDeque<>(List.of(root));
-    while (!todo.isEmpty()) {
-      SchemaNode n = todo.pop();
+    ArrayDeque<SchemaNode> pending = new ArrayDeque<>(List.of(root));
+    while (!pending.isEmpty()) {
+      SchemaNode n = pending.pop();
       if (!seen.add(n)) {
         continue;
       }
       expect(n, false, ROOT, new ArrayList<>());
       if (n instanceof SchemaNode.RefNode r) {
-        todo.push(r.target);
+        pending.push(r.target);
       } else if (n instanceof AnyOfNode any) {
-        any.options.forEach(todo::push);
+        any.options.forEach(pending::push);
       } else if (n instanceof ObjectNode o) {
-        o.properties.forEach(p -> todo.push(p.value()));
+        o.properties.forEach(p -> pending.push(p.value()));
         if (o.freeValues != null) {
-          todo.push(o.freeValues);
+          pending.push(o.freeValues);
         }
       } else if (n instanceof ArrayNode a) {
-        todo.push(a.items);
+        pending.push(a.items);
       }
     }
   }
