@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -23,7 +24,8 @@ import org.junit.jupiter.api.Test;
  * {@code response_format: {"type":"json_schema", ...}} (structured outputs) on chat completions:
  * with a schema whose values are all bounded, every choice closes ({@code stop}) and is an instance
  * that networknt's validator accepts; streamed deltas add up to the same reply; what the decoder
- * cannot enforce is a 400 that says where in the schema.
+ * cannot enforce is a 400 that says where in the schema; patterns and formats hold (networknt with
+ * format assertions on).
  */
 @QuarkusTest
 @QuarkusTestResource(TestModel.class)
@@ -109,10 +111,35 @@ class JsonSchemaTest {
   }
 
   @Test
+  void patternsAndFormatsAreEnforced() throws Exception {
+    JsonNode schemaNode =
+        JACKSON.readTree(
+            """
+            {"type":"object","properties":{
+              "code":{"type":"string","pattern":"^[A-Z]{3}-[0-9]{2}$"},
+              "born":{"type":"string","format":"date"},
+              "id":{"type":"string","format":"uuid"}},
+             "required":["code","born","id"],"additionalProperties":false}
+            """);
+    var validator =
+        JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
+            .getSchema(
+                schemaNode, SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build());
+    JsonPath r =
+        JsonPath.from(
+            StreamingAndChatTest.post("/v1/chat/completions", chat(schemaNode, Map.of("n", 3))));
+    for (int i = 0; i < 3; i++) {
+      String content = r.getString("choices[" + i + "].message.content");
+      assertEquals("stop", r.getString("choices[" + i + "].finish_reason"), content);
+      assertEquals(java.util.Set.of(), validator.validate(JACKSON.readTree(content)), content);
+    }
+  }
+
+  @Test
   void anUnsupportedKeywordIsA400NamingWhereItIs() throws Exception {
     JsonNode schema =
         JACKSON.readTree(
-            "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"format\":\"uuid\"}}}");
+            "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"format\":\"iri\"}}}");
     given()
         .contentType(ContentType.JSON)
         .body(chat(schema, Map.of()))

@@ -65,7 +65,8 @@ final class JsonSchemaConstraint implements OutputConstraint {
   private BitSet insideString() {
     if (state.stacks().size() != 1
         || !(state.stacks().iterator().next().top() instanceof SchemaRecognizer.Str s)
-        || s.escape() != 0) {
+        || s.escape() != 0
+        || s.node().pattern != null) {
       return null;
     }
     StringPieces sp = StringPieces.of(pieces);

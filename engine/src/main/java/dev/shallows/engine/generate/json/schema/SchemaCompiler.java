@@ -13,6 +13,7 @@ import dev.shallows.engine.generate.json.schema.SchemaNode.ObjectNode;
 import dev.shallows.engine.generate.json.schema.SchemaNode.Property;
 import dev.shallows.engine.generate.json.schema.SchemaNode.RefNode;
 import dev.shallows.engine.generate.json.schema.SchemaNode.StringNode;
+import dk.brics.automaton.Automaton;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -141,7 +142,7 @@ final class SchemaCompiler {
       if (s.has("items") || s.has("minItems") || s.has("maxItems")) {
         types.add("array");
       }
-      if (s.has("minLength") || s.has("maxLength")) {
+      if (s.has("minLength") || s.has("maxLength") || s.has("pattern") || s.has("format")) {
         types.add("string");
       }
       if (types.isEmpty()) {
@@ -168,19 +169,49 @@ final class SchemaCompiler {
     return switch (type) {
       case "object" -> object(s, at);
       case "array" -> array(s, at);
-      case "string" -> {
-        int min = count(s, "minLength", 0, at);
-        int max = count(s, "maxLength", Integer.MAX_VALUE, at);
-        if (min > max) {
-          throw new UnsupportedSchemaException(at, "minLength is above maxLength");
-        }
-        yield new StringNode(min, max);
-      }
+      case "string" -> string(s, at);
       case "number" -> new NumberNode(false);
       case "integer" -> new NumberNode(true);
       case "boolean" -> new LiteralNode(List.of("true", "false"));
       default -> new LiteralNode(List.of("null"));
     };
+  }
+
+  private static SchemaNode string(JsonNode s, String at) {
+    int min = count(s, "minLength", 0, at);
+    int max = count(s, "maxLength", Integer.MAX_VALUE, at);
+    if (min > max) {
+      throw new UnsupportedSchemaException(at, "minLength is above maxLength");
+    }
+    if (!s.has("pattern") && !s.has("format")) {
+      return new StringNode(min, max);
+    }
+    Automaton pattern = null;
+    if (s.has("pattern")) {
+      try {
+        pattern = EcmaRegex.matching(text(s, "pattern", at));
+      } catch (IllegalArgumentException e) {
+        throw new UnsupportedSchemaException(at + "/pattern", "pattern: " + e.getMessage());
+      }
+    }
+    Automaton format = null;
+    if (s.has("format")) {
+      format = StringFormats.of(text(s, "format", at));
+      if (format == null) {
+        throw new UnsupportedSchemaException(
+            at + "/format",
+            "format '"
+                + s.get("format").textValue()
+                + "' is not supported (supported: "
+                + StringFormats.names()
+                + ")");
+      }
+    }
+    try {
+      return new StringNode(StringPattern.of(pattern, format, min, max));
+    } catch (IllegalArgumentException e) {
+      throw new UnsupportedSchemaException(at, e.getMessage());
+    }
   }
 
   private SchemaNode object(JsonNode s, String at) {
@@ -347,7 +378,9 @@ final class SchemaCompiler {
           "maxItems",
           "uniqueItems",
           "minLength",
-          "maxLength");
+          "maxLength",
+          "pattern",
+          "format");
 
   private static int annotationCount(JsonNode s) {
     int n = 0;

@@ -70,14 +70,25 @@ sealed interface SchemaNode {
     }
   }
 
-  /** A string whose length (in code points, escapes counting one) lies between the bounds. */
+  /**
+   * A string whose length (in code points, escapes counting one) lies between the bounds, or whose
+   * decoded value an automaton follows (pattern, format; the bounds are then folded into it).
+   */
   final class StringNode implements SchemaNode {
     final int minLength;
     final int maxLength;
+    final StringPattern pattern; // null: any characters
 
     StringNode(int minLength, int maxLength) {
       this.minLength = minLength;
       this.maxLength = maxLength;
+      this.pattern = null;
+    }
+
+    StringNode(StringPattern pattern) {
+      this.minLength = 0;
+      this.maxLength = Integer.MAX_VALUE;
+      this.pattern = pattern;
     }
 
     /** Lengths are tracked up to this; beyond it they no longer matter (0: not tracked). */

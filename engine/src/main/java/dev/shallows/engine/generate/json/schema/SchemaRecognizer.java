@@ -22,7 +22,8 @@ import java.util.Set;
  * <p>What it accepts, besides the schema: compact JSON with at most one space between tokens (as
  * {@code json_object} mode), declared properties in the schema's order (optional ones may be left
  * out, undeclared keys never appear), enum and const values written as compact JSON, integers
- * without fraction or exponent, and at most {@value #MAX_DIGITS} digits per number part.
+ * without fraction or exponent, and at most {@value #MAX_DIGITS} digits per number part. A string
+ * with a pattern or format follows its automaton ({@link StringPattern}) over decoded characters.
  */
 final class SchemaRecognizer {
 
@@ -71,8 +72,15 @@ final class SchemaRecognizer {
   /** A value of a concrete node must start (after at most one space). */
   record Value(SchemaNode node, boolean spaced) implements Frame {}
 
-  /** Inside a string: length so far (capped), escape progress (0 none, 1 after '\', 5..2 hex). */
-  record Str(StringNode node, int length, int escape) implements Frame {}
+  /**
+   * Inside a string: length so far (capped), escape progress (0 none, 1 after '\', 5..2 hex), and
+   * for a string with a pattern the automaton's state and the {@code \}{@code u} digits so far.
+   */
+  record Str(StringNode node, int length, int escape, int automaton, int code) implements Frame {
+    Str(StringNode node, int length, int escape) {
+      this(node, length, escape, 0, 0);
+    }
+  }
 
   /** Inside a number: the part being read and its digits so far. */
   record Num(NumberNode node, int part, int digits) implements Frame {}
@@ -257,7 +265,8 @@ final class SchemaRecognizer {
       }
     } else if (n instanceof StringNode str) {
       if (c == '"') {
-        out.add(Stack.of(new Str(str, 0, 0), below));
+        int automaton = str.pattern == null ? 0 : str.pattern.start();
+        out.add(Stack.of(new Str(str, 0, 0, automaton, 0), below));
       }
     } else if (n instanceof NumberNode num) {
       if (c == '-') {
@@ -276,6 +285,10 @@ final class SchemaRecognizer {
 
   private static void string(Str s, Stack below, char c, List<Stack> out) {
     StringNode n = s.node();
+    if (n.pattern != null) {
+      patterned(s, below, c, out);
+      return;
+    }
     if (s.escape() == 0) {
       if (c == '"') {
         if (s.length() >= n.minLength) {
@@ -302,6 +315,51 @@ final class SchemaRecognizer {
       } else {
         out.add(Stack.of(new Str(n, s.length(), s.escape() - 1), below));
       }
+    }
+  }
+
+  /**
+   * A string with a pattern: each decoded character (escapes included) steps the automaton, which
+   * also holds the length bounds; an escape starts only if some character it can spell continues.
+   */
+  private static void patterned(Str s, Stack below, char c, List<Stack> out) {
+    StringNode n = s.node();
+    StringPattern p = n.pattern;
+    int state = s.automaton();
+    if (s.escape() == 0) {
+      if (c == '"') {
+        if (p.accepts(state)) {
+          out.add(close(below));
+        }
+      } else if (c == '\\') {
+        if (p.anyIn(state, 0, Character.MAX_VALUE)) {
+          out.add(Stack.of(new Str(n, 0, 1, state, 0), below));
+        }
+      } else if (c >= 0x20) {
+        decoded(n, p.step(state, c), below, out);
+      }
+    } else if (s.escape() == 1) {
+      int simple = "\"\\/bfnrt".indexOf(c);
+      if (c == 'u') {
+        out.add(Stack.of(new Str(n, 0, 5, state, 0), below));
+      } else if (simple >= 0) {
+        decoded(n, p.step(state, "\"\\/\b\f\n\r\t".charAt(simple)), below, out);
+      }
+    } else if (Character.digit(c, 16) >= 0) {
+      int code = s.code() * 16 + Character.digit(c, 16);
+      int left = s.escape() - 2; // hex digits still to come
+      if (left == 0) {
+        decoded(n, p.step(state, (char) code), below, out);
+      } else if (p.anyIn(state, code << 4 * left, ((code + 1) << 4 * left) - 1)) {
+        out.add(Stack.of(new Str(n, 0, s.escape() - 1, state, code), below));
+      }
+    }
+  }
+
+  /** The string after a decoded character that led the automaton to {@code next} (-1: dead). */
+  private static void decoded(StringNode n, int next, Stack below, List<Stack> out) {
+    if (next >= 0) {
+      out.add(Stack.of(new Str(n, 0, 0, next, 0), below));
     }
   }
 

@@ -1,0 +1,227 @@
+package dev.shallows.engine.generate.json.schema;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaValidatorsConfig;
+import com.networknt.schema.SpecVersion;
+import dev.shallows.engine.generate.json.schema.SchemaRecognizer.State;
+import dk.brics.automaton.Automaton;
+import dk.brics.automaton.RunAutomaton;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * String {@code pattern} and {@code format} in schemas: the pattern translation against {@code
+ * java.util.regex} (whose syntax and search semantics agree with ECMA-262 on the strings used
+ * here), and the recognizer's completed texts against networknt's validator with format assertions
+ * on.
+ */
+class StringPatternTest {
+
+  /** Patterns whose Java and ECMA-262 meanings agree on {@link #CHARS}. */
+  private static final List<String> PATTERNS =
+      List.of(
+          "^a+b?$",
+          "ab",
+          "^(ab|c)*$",
+          "^[a-c]{2,3}$",
+          "^[^a]*$",
+          "x|^y",
+          "^\\d{3}-\\d{2}$",
+          "^\\w+$",
+          "\\W",
+          "^(?:a|bc){2}x?$",
+          "^[a\\-z]+$",
+          "^.{0,2}$",
+          "^(?<n>a)b*$",
+          "^\\s*a\\s*$",
+          "^a{2,}$",
+          "^[\\d.]+$",
+          "c$",
+          "^\\u00e9+$",
+          "^a*?b+?$",
+          "\\.",
+          "^x{2}?$");
+
+  /** Characters random subjects are made of (no line terminators: Java's $ differs there). */
+  private static final String CHARS = "abcxyz019-. _\t\u00e9{},";
+
+  @Test
+  void patternsMatchWhatJavaRegexFinds() {
+    Random rnd = new Random(5);
+    for (String p : PATTERNS) {
+      Automaton automaton = EcmaRegex.matching(p);
+      RunAutomaton ours = new RunAutomaton(automaton);
+      Pattern reference = Pattern.compile(p);
+      String example = automaton.getShortestExample(true);
+      assertTrue(reference.matcher(example).find(), p + " does not find \"" + example + "\"");
+      int matched = 0;
+      for (int i = 0; i < 3000; i++) {
+        String s = randomString(rnd, rnd.nextInt(7));
+        boolean expected = reference.matcher(s).find();
+        assertEquals(expected, ours.run(s), "pattern " + p + " on \"" + s + "\"");
+        matched += expected ? 1 : 0;
+      }
+      assertTrue(matched < 3000, "every random subject matched " + p);
+    }
+  }
+
+  @Test
+  void whatIsNotRegularOrNotSupportedIsRefusedWithThePatternsPlace() {
+    for (String p :
+        List.of(
+            "(?=a)b", "(a)\\1", "\\bword", "a{300}", "a^b", "(ab", "a)", "[ab", "*a", "\\p{L}")) {
+      UnsupportedSchemaException e =
+          rejection(object("{\"type\":\"string\",\"pattern\":" + q(p) + "}"));
+      assertEquals("/properties/s/pattern", e.pointer(), p);
+    }
+    assertEquals(
+        "/properties/s/format",
+        rejection(object("{\"type\":\"string\",\"format\":\"iri\"}")).pointer());
+    UnsupportedSchemaException empty =
+        rejection(object("{\"type\":\"string\",\"pattern\":\"^a{3}$\",\"maxLength\":2}"));
+    assertEquals("/properties/s", empty.pointer());
+    assertTrue(empty.getMessage().contains("no string satisfies"), empty.getMessage());
+  }
+
+  @Test
+  void patternedStringsFollowThePatternAndTheLengths() throws Exception {
+    JsonSchema s =
+        SchemaRecognizerTest.schema(
+            object(
+                "{\"type\":\"string\",\"pattern\":\"^[a-c]+$\",\"minLength\":2,\"maxLength\":3}"));
+    assertTrue(s.accepts("{\"s\":\"ab\"}"));
+    assertTrue(s.accepts("{\"s\":\"a\\u0062c\"}"), "an escape is one decoded character");
+    assertFalse(s.acceptsPrefix("{\"s\":\"abca"));
+    assertFalse(s.accepts("{\"s\":\"a\"}"));
+    assertFalse(s.acceptsPrefix("{\"s\":\"ad"));
+    assertFalse(s.acceptsPrefix("{\"s\":\"a\\u0064"), "the escape spells 'd'");
+    assertFalse(s.acceptsPrefix("{\"s\":\"a\\u01"), "no character U+01xx continues");
+    assertFalse(s.acceptsPrefix("{\"s\":\"a\\n"));
+    JsonSchema unanchored =
+        SchemaRecognizerTest.schema(object("{\"type\":\"string\",\"pattern\":\"ab\"}"));
+    assertTrue(unanchored.accepts("{\"s\":\"xxabyy\"}"));
+    assertFalse(unanchored.accepts("{\"s\":\"xxa\"}"));
+    JsonSchema uuid =
+        SchemaRecognizerTest.schema(object("{\"type\":\"string\",\"format\":\"uuid\"}"));
+    assertTrue(uuid.accepts("{\"s\":\"123e4567-e89b-12d3-a456-426614174000\"}"));
+    assertFalse(uuid.acceptsPrefix("{\"s\":\"123e4567e"));
+  }
+
+  /** Each format, a pattern with escapes in play, and a pattern inside an anyOf and an array. */
+  private static final List<String> WALKED =
+      List.of(
+          "{\"type\":\"string\",\"format\":\"date\"}",
+          "{\"type\":\"string\",\"format\":\"time\"}",
+          "{\"type\":\"string\",\"format\":\"date-time\"}",
+          "{\"type\":\"string\",\"format\":\"uuid\"}",
+          "{\"type\":\"string\",\"format\":\"ipv4\"}",
+          "{\"type\":\"string\",\"format\":\"hostname\"}",
+          "{\"type\":\"string\",\"format\":\"email\"}",
+          "{\"type\":\"string\",\"pattern\":\"^[\\\\\\\\\\\"/a-c]{1,4}\\\\n?$\"}",
+          "{\"type\":\"array\",\"items\":{\"anyOf\":[{\"type\":\"string\",\"pattern\":\"^(ab)+$\","
+              + "\"maxLength\":4},{\"type\":\"string\",\"pattern\":\"^a\"}]},\"maxItems\":3}",
+          "{\"type\":\"string\",\"pattern\":\"x\",\"format\":\"email\",\"maxLength\":12}");
+
+  /** Characters of the walks: all the formats need, escapes, and some that none allows. */
+  private static final String WALK_CHARS = "{}[],0123456789abcdefsxyzABCTZ:.-+@_ \"\\/nu\u00e9";
+
+  @Test
+  void randomWalksThroughPatternsEndInValidValues() throws Exception {
+    for (String value : WALKED) {
+      String text = value.startsWith("{\"type\":\"array\"") ? value : object(value);
+      JsonSchema schema = SchemaRecognizerTest.schema(text);
+      Random rnd = new Random(text.hashCode());
+      int completed = 0;
+      for (int walk = 0; walk < 120; walk++) {
+        String out = walk(schema, rnd, 200);
+        if (out != null) {
+          completed++;
+          assertTrue(
+              validWithFormats(text, out), "completed an invalid text: " + out + " for " + text);
+        }
+      }
+      assertTrue(completed >= 20, completed + " of 120 walks completed for " + text);
+    }
+  }
+
+  /** A random walk over {@link #WALK_CHARS} through live states; the text if it completed. */
+  private static String walk(JsonSchema schema, Random rnd, int maxChars) {
+    State s = SchemaRecognizer.start(schema.root());
+    StringBuilder out = new StringBuilder();
+    List<Character> live = new ArrayList<>();
+    while (!s.complete() && out.length() < maxChars) {
+      live.clear();
+      for (char c : WALK_CHARS.toCharArray()) {
+        if (SchemaRecognizer.step(s, c).alive()) {
+          live.add(c);
+        }
+      }
+      // favour closing quotes a little, so that unbounded strings end
+      if (live.contains('"') && rnd.nextInt(8) == 0) {
+        live.retainAll(List.of('"'));
+      }
+      if (live.isEmpty()) {
+        fail("a live state has no continuation after " + out);
+      }
+      char c = live.get(rnd.nextInt(live.size()));
+      out.append(c);
+      s = SchemaRecognizer.step(s, c);
+    }
+    return s.complete() ? out.toString() : null;
+  }
+
+  private static boolean validWithFormats(String schema, String text) throws Exception {
+    JsonNode instance;
+    try {
+      instance = SchemaRecognizerTest.JACKSON.readTree(text);
+    } catch (Exception e) {
+      return false;
+    }
+    SchemaValidatorsConfig config =
+        SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
+    return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
+        .getSchema(SchemaRecognizerTest.JACKSON.readTree(schema), config)
+        .validate(instance)
+        .isEmpty();
+  }
+
+  private static String randomString(Random rnd, int length) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < length; i++) {
+      b.append(CHARS.charAt(rnd.nextInt(CHARS.length())));
+    }
+    return b.toString();
+  }
+
+  private static String object(String property) {
+    return "{\"type\":\"object\",\"properties\":{\"s\":" + property + "},\"required\":[\"s\"]}";
+  }
+
+  private static String q(String s) throws RuntimeException {
+    try {
+      return SchemaRecognizerTest.JACKSON.writeValueAsString(s);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static UnsupportedSchemaException rejection(String schema) {
+    try {
+      JsonSchema.compile(SchemaRecognizerTest.JACKSON.readTree(schema));
+    } catch (UnsupportedSchemaException e) {
+      return e;
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+    throw new AssertionError("compiled: " + schema);
+  }
+}
