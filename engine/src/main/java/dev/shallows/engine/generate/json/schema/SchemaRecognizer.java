@@ -319,47 +319,49 @@ final class SchemaRecognizer {
   }
 
   /**
-   * A string with a pattern: each decoded character (escapes included) steps the automaton, which
-   * also holds the length bounds; an escape starts only if some character it can spell continues.
+   * A string with a pattern: each decoded character (escapes included) steps the automaton and the
+   * length; an escape starts only if some character it can spell continues.
    */
   private static void patterned(Str s, Stack below, char c, List<Stack> out) {
     StringNode n = s.node();
     StringPattern p = n.pattern;
     int state = s.automaton();
+    int length = s.length();
     if (s.escape() == 0) {
       if (c == '"') {
-        if (p.accepts(state)) {
+        if (p.accepts(state, length)) {
           out.add(close(below));
         }
       } else if (c == '\\') {
-        if (p.anyIn(state, 0, Character.MAX_VALUE)) {
-          out.add(Stack.of(new Str(n, 0, 1, state, 0), below));
+        if (p.anyIn(state, length, 0, Character.MAX_VALUE)) {
+          out.add(Stack.of(new Str(n, length, 1, state, 0), below));
         }
       } else if (c >= 0x20) {
-        decoded(n, p.step(state, c), below, out);
+        decoded(n, p.step(state, length, c), p.grown(length), below, out);
       }
     } else if (s.escape() == 1) {
       int simple = "\"\\/bfnrt".indexOf(c);
       if (c == 'u') {
-        out.add(Stack.of(new Str(n, 0, 5, state, 0), below));
+        out.add(Stack.of(new Str(n, length, 5, state, 0), below));
       } else if (simple >= 0) {
-        decoded(n, p.step(state, "\"\\/\b\f\n\r\t".charAt(simple)), below, out);
+        char decoded = "\"\\/\b\f\n\r\t".charAt(simple);
+        decoded(n, p.step(state, length, decoded), p.grown(length), below, out);
       }
     } else if (Character.digit(c, 16) >= 0) {
       int code = s.code() * 16 + Character.digit(c, 16);
       int left = s.escape() - 2; // hex digits still to come
       if (left == 0) {
-        decoded(n, p.step(state, (char) code), below, out);
-      } else if (p.anyIn(state, code << 4 * left, ((code + 1) << 4 * left) - 1)) {
-        out.add(Stack.of(new Str(n, 0, s.escape() - 1, state, code), below));
+        decoded(n, p.step(state, length, (char) code), p.grown(length), below, out);
+      } else if (p.anyIn(state, length, code << 4 * left, ((code + 1) << 4 * left) - 1)) {
+        out.add(Stack.of(new Str(n, length, s.escape() - 1, state, code), below));
       }
     }
   }
 
   /** The string after a decoded character that led the automaton to {@code next} (-1: dead). */
-  private static void decoded(StringNode n, int next, Stack below, List<Stack> out) {
+  private static void decoded(StringNode n, int next, int length, Stack below, List<Stack> out) {
     if (next >= 0) {
-      out.add(Stack.of(new Str(n, 0, 0, next, 0), below));
+      out.add(Stack.of(new Str(n, length, 0, next, 0), below));
     }
   }
 

@@ -3,6 +3,7 @@ package dev.shallows.engine.generate.json.schema;
 import dk.brics.automaton.Automaton;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * JSON Schema {@code format}s the decoder enforces, each as a pattern whose every match is a valid
@@ -49,10 +50,24 @@ final class StringFormats {
 
   private StringFormats() {}
 
-  /** The values of a format, or null for a format the decoder does not know. */
+  private static final Map<String, Automaton> COMPILED = new ConcurrentHashMap<>();
+
+  /**
+   * The values of a format (minimized, built once; brics operations do not change their operands),
+   * or null for a format the decoder does not know.
+   */
   static Automaton of(String format) {
     String pattern = PATTERNS.get(format);
-    return pattern == null ? null : EcmaRegex.matching("^" + pattern + "$");
+    if (pattern == null) {
+      return null;
+    }
+    return COMPILED.computeIfAbsent(
+        format,
+        f -> {
+          Automaton a = EcmaRegex.matching("^" + pattern + "$");
+          a.minimize();
+          return a;
+        });
   }
 
   /** The formats known, for error messages. */

@@ -8,23 +8,41 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The values a string may take under {@code pattern}, {@code format} and the length bounds, as one
- * deterministic automaton over the string's decoded characters. Its states that cannot reach an
- * accepting one are cut off, so every live state can still finish the string. Characters outside
- * the Basic Multilingual Plane (surrogates) are left out: then a length in code units is a length
- * in code points, as JSON Schema counts.
+ * The values a string may take under {@code pattern}, {@code format} and the length bounds: a
+ * deterministic automaton over the string's decoded characters plus the length so far (capped where
+ * it stops mattering), with a table of which (state, length) pairs can still finish the string
+ * within the bounds, so the decoder never enters a string it cannot finish. Characters outside the
+ * Basic Multilingual Plane (surrogates) are left out: then a length in code units is a length in
+ * code points, as JSON Schema counts.
  */
 final class StringPattern {
 
-  /** States at most: beyond it a pattern (usually with a large maxLength) is refused. */
+  /** Automaton states at most. */
   static final int MAX_STATES = 20_000;
 
-  private final RunAutomaton dfa;
-  private final boolean[] live;
+  /** (state, length) cells of the table at most: about 1 ms of work per 100,000. */
+  static final long MAX_CELLS = 4_000_000;
 
-  private StringPattern(RunAutomaton dfa) {
+  private final RunAutomaton dfa;
+  private final int[][] next; // [state][char class]: the next state, -1 none
+  private final int minLength;
+  private final int maxLength;
+  private final int cap; // lengths are tracked up to this
+  private final boolean[][] finishable; // [length][state]
+
+  private StringPattern(RunAutomaton dfa, int minLength, int maxLength) {
     this.dfa = dfa;
-    this.live = liveStates(dfa);
+    this.minLength = minLength;
+    this.maxLength = maxLength;
+    this.cap = maxLength == Integer.MAX_VALUE ? minLength : maxLength;
+    char[] points = dfa.getCharIntervals();
+    next = new int[dfa.getSize()][points.length];
+    for (int s = 0; s < next.length; s++) {
+      for (int k = 0; k < points.length; k++) {
+        next[s][k] = dfa.step(s, points[k]);
+      }
+    }
+    finishable = finishable();
   }
 
   /**
@@ -42,25 +60,24 @@ final class StringPattern {
     if (format != null) {
       a = a.intersection(format);
     }
-    if (minLength > 0 || maxLength != Integer.MAX_VALUE) {
-      if (maxLength != Integer.MAX_VALUE && maxLength > MAX_STATES) {
-        throw new IllegalArgumentException(
-            "maxLength beside a pattern or format is limited to " + MAX_STATES);
-      }
-      Automaton any = BasicAutomata.makeAnyChar();
-      Automaton lengths =
-          maxLength == Integer.MAX_VALUE ? any.repeat(minLength) : any.repeat(minLength, maxLength);
-      a = a.intersection(lengths);
-    }
     a.minimize();
     if (a.getNumberOfStates() > MAX_STATES) {
       throw new IllegalArgumentException(
           "the string's automaton has over " + MAX_STATES + " states");
     }
-    if (a.isEmpty()) {
+    int cap = maxLength == Integer.MAX_VALUE ? minLength : maxLength;
+    if ((long) a.getNumberOfStates() * (cap + 1) > MAX_CELLS) {
+      throw new IllegalArgumentException(
+          "the pattern's automaton ("
+              + a.getNumberOfStates()
+              + " states) is too large for a length bound of "
+              + cap);
+    }
+    StringPattern p = new StringPattern(new RunAutomaton(a), minLength, maxLength);
+    if (!p.finishable[0][p.start()]) {
       throw new IllegalArgumentException("no string satisfies the pattern, format and lengths");
     }
-    return new StringPattern(new RunAutomaton(a));
+    return p;
   }
 
   /** Every string of BMP characters that are not surrogates. */
@@ -70,16 +87,41 @@ final class StringPattern {
         .repeat();
   }
 
-  private static boolean[] liveStates(RunAutomaton dfa) {
-    int n = dfa.getSize();
-    char[] points = dfa.getCharIntervals();
+  /**
+   * Which states can still finish at each tracked length. At the cap with no maximum, lengths no
+   * longer matter: the states from which an accepting one is reachable. Below it, a state can
+   * finish if it accepts at a long enough length or one character leads to a state that can.
+   */
+  private boolean[][] finishable() {
+    int n = next.length;
+    boolean[][] f = new boolean[cap + 1][n];
+    if (maxLength == Integer.MAX_VALUE) {
+      f[cap] = reachesAccept();
+    } else {
+      for (int s = 0; s < n; s++) {
+        f[cap][s] = dfa.isAccept(s) && cap >= minLength;
+      }
+    }
+    for (int length = cap - 1; length >= 0; length--) {
+      for (int s = 0; s < n; s++) {
+        boolean ok = dfa.isAccept(s) && length >= minLength;
+        for (int k = 0; !ok && k < next[s].length; k++) {
+          ok = next[s][k] >= 0 && f[length + 1][next[s][k]];
+        }
+        f[length][s] = ok;
+      }
+    }
+    return f;
+  }
+
+  private boolean[] reachesAccept() {
+    int n = next.length;
     List<List<Integer>> into = new ArrayList<>(n);
     for (int s = 0; s < n; s++) {
       into.add(new ArrayList<>());
     }
     for (int s = 0; s < n; s++) {
-      for (char c : points) {
-        int t = dfa.step(s, c);
+      for (int t : next[s]) {
         if (t >= 0) {
           into.get(t).add(s);
         }
@@ -109,24 +151,32 @@ final class StringPattern {
     return dfa.getInitialState();
   }
 
-  /** The state after one more character; -1 when the string can no longer be finished. */
-  int step(int state, char c) {
-    int next = dfa.step(state, c);
-    return next >= 0 && live[next] ? next : -1;
+  /** The length to record after one more character. */
+  int grown(int length) {
+    return Math.min(length + 1, cap);
   }
 
-  /** Whether the string may end in this state. */
-  boolean accepts(int state) {
-    return dfa.isAccept(state);
+  /**
+   * The state after one more character at {@code length} characters so far; -1 when the string
+   * could no longer be finished.
+   */
+  int step(int state, int length, char c) {
+    int t = dfa.step(state, c);
+    return t >= 0 && length < maxLength && finishable[grown(length)][t] ? t : -1;
   }
 
-  /** Whether some character in [lo, hi] continues the string from this state. */
-  boolean anyIn(int state, int lo, int hi) {
+  /** Whether the string may end in this state at this length. */
+  boolean accepts(int state, int length) {
+    return dfa.isAccept(state) && length >= minLength;
+  }
+
+  /** Whether some character in [lo, hi] continues the string from this state and length. */
+  boolean anyIn(int state, int length, int lo, int hi) {
     char[] points = dfa.getCharIntervals(); // each interval starts at a point, ends before the next
     for (int k = 0; k < points.length; k++) {
       int from = points[k];
       int to = k + 1 < points.length ? points[k + 1] - 1 : Character.MAX_VALUE;
-      if (to >= lo && from <= hi && step(state, (char) Math.max(from, lo)) >= 0) {
+      if (to >= lo && from <= hi && step(state, length, (char) Math.max(from, lo)) >= 0) {
         return true;
       }
     }

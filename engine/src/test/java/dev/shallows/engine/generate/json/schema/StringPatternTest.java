@@ -129,7 +129,10 @@ class StringPatternTest {
           "{\"type\":\"string\",\"pattern\":\"^[\\\\\\\\\\\"/a-c]{1,4}\\\\n?$\"}",
           "{\"type\":\"array\",\"items\":{\"anyOf\":[{\"type\":\"string\",\"pattern\":\"^(ab)+$\","
               + "\"maxLength\":4},{\"type\":\"string\",\"pattern\":\"^a\"}]},\"maxItems\":3}",
-          "{\"type\":\"string\",\"pattern\":\"x\",\"format\":\"email\",\"maxLength\":12}");
+          "{\"type\":\"string\",\"pattern\":\"x\",\"format\":\"email\",\"maxLength\":12}",
+          "{\"type\":\"string\",\"pattern\":\"^a|b\",\"minLength\":3,\"maxLength\":5}",
+          "{\"type\":\"string\",\"pattern\":\"c$\",\"minLength\":4}",
+          "{\"type\":\"string\",\"pattern\":\"^(?:ab)*$\",\"minLength\":3,\"maxLength\":60}");
 
   /** Characters of the walks: all the formats need, escapes, and some that none allows. */
   private static final String WALK_CHARS = "{}[],0123456789abcdefsxyzABCTZ:.-+@_ \"\\/nu\u00e9";
