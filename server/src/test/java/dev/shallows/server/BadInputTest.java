@@ -191,6 +191,42 @@ class BadInputTest {
         + "}}";
   }
 
+  static Stream<Arguments> embeddings() {
+    String many = "[" + "\"a\",".repeat(256) + "\"a\"]";
+    return Stream.of(
+        Arguments.of("{\"input\":\"a\"}", 400, "model"),
+        Arguments.of("{\"model\":\"other\",\"input\":\"a\"}", 404, "model"),
+        Arguments.of("{" + M + "}", 400, "input"),
+        Arguments.of("{" + M + ",\"input\":\"\"}", 400, "input"),
+        Arguments.of("{" + M + ",\"input\":[]}", 400, "input"),
+        Arguments.of("{" + M + ",\"input\":5}", 400, "input"),
+        Arguments.of("{" + M + ",\"input\":[\"a\",\"\"]}", 400, "input[1]"),
+        Arguments.of("{" + M + ",\"input\":[\"a\",[]]}", 400, "input[1]"),
+        Arguments.of("{" + M + ",\"input\":[\"a\",{}]}", 400, "input[1]"),
+        Arguments.of("{" + M + ",\"input\":[1,99999]}", 400, "input"),
+        Arguments.of("{" + M + ",\"input\":[1,2.5]}", 400, "input"),
+        Arguments.of("{" + M + ",\"input\":[[1],[-1]]}", 400, "input[1]"),
+        Arguments.of("{" + M + ",\"input\":" + many + "}", 400, "input"),
+        Arguments.of(
+            "{" + M + ",\"input\":\"" + "Once upon a time ".repeat(200) + "\"}", 400, "input"),
+        Arguments.of(
+            "{" + M + ",\"input\":\"a\",\"encoding_format\":\"int8\"}", 400, "encoding_format"),
+        Arguments.of("{" + M + ",\"input\":\"a\",\"dimensions\":3}", 400, "dimensions"));
+  }
+
+  @ParameterizedTest(name = "{0} -> {1} {2}")
+  @MethodSource("embeddings")
+  void embeddingsRejects(String body, int status, String param) {
+    given()
+        .contentType(ContentType.JSON)
+        .body(body)
+        .post("/v1/embeddings")
+        .then()
+        .statusCode(status)
+        .body("error.param", equalTo(param))
+        .body("error.message", notNullValue());
+  }
+
   @ParameterizedTest(name = "{0} -> {1} {2}")
   @MethodSource("chat")
   void chatRejects(String body, int status, String param) {

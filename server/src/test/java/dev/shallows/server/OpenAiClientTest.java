@@ -17,6 +17,8 @@ import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.chat.completions.StructuredChatCompletion;
 import com.openai.models.completions.Completion;
 import com.openai.models.completions.CompletionCreateParams;
+import com.openai.models.embeddings.CreateEmbeddingResponse;
+import com.openai.models.embeddings.EmbeddingCreateParams;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -39,6 +41,27 @@ class OpenAiClientTest {
         .baseUrl(base.toString())
         .maxRetries(0)
         .build();
+  }
+
+  @Test
+  void embeddings() {
+    CreateEmbeddingResponse r =
+        client()
+            .embeddings()
+            .create(
+                EmbeddingCreateParams.builder()
+                    .model(TestModel.MODEL)
+                    .inputOfArrayOfStrings(List.of("Lily", "The dog was", "Lily"))
+                    .build());
+    assertEquals(3, r.data().size());
+    List<Float> first = r.data().get(0).embedding();
+    assertEquals(first, r.data().get(2).embedding());
+    double norm = 0;
+    for (float v : first) {
+      norm += (double) v * v;
+    }
+    assertEquals(1, norm, 1e-5);
+    assertTrue(r.usage().promptTokens() > 3);
   }
 
   @Test

@@ -8,7 +8,12 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,6 +93,15 @@ public final class ContinuousBatcher implements AutoCloseable {
   private final List<Generation> active = new ArrayList<>();
   private final Thread thread;
   private volatile boolean accepting = true;
+
+  /** Tasks waiting at most (see {@link #run}). */
+  static final int MAX_TASKS = 1024;
+
+  private final BlockingQueue<FutureTask<?>> tasks = new LinkedBlockingQueue<>(MAX_TASKS);
+
+  /** Released by every submit and task, so an idle batcher starts at once. */
+  private final Semaphore wake = new Semaphore(0);
+
   private volatile boolean shuttingDown;
   private volatile long abortDeadlineNanos; // once shutting down: after it, everything is aborted
   private volatile int activeCount;
@@ -127,6 +141,7 @@ public final class ContinuousBatcher implements AutoCloseable {
     if (options.maxQueued() == 0 || !offer(new Pending(generation, listener))) {
       throw new QueueFullException(options.name(), options.maxQueued());
     }
+    wake.release();
     return generation;
   }
 
@@ -150,6 +165,29 @@ public final class ContinuousBatcher implements AutoCloseable {
         q.generation().start(decoder, q.listener()); // completes at once as aborted, no prefill
       }
     }
+  }
+
+  /**
+   * Runs work that needs this batcher's decoder (an embedding, say) on the batcher's thread,
+   * between two decode steps: at most one such task per step, so the running sequences are held up
+   * by one task at a time, as by a prefill chunk.
+   *
+   * @throws QueueFullException if {@value #MAX_TASKS} tasks are already waiting
+   * @throws IllegalStateException if the batcher is shut down
+   */
+  public <T> Future<T> run(Function<Decoder, T> work) {
+    if (!accepting) {
+      throw new IllegalStateException(options.name() + ": batcher is shut down");
+    }
+    FutureTask<T> task = new FutureTask<>(() -> work.apply(decoder));
+    if (!tasks.offer(task)) {
+      throw new QueueFullException(options.name(), MAX_TASKS);
+    }
+    wake.release();
+    if (!thread.isAlive()) {
+      cancelTasks(); // the thread ended between the check and the offer
+    }
+    return task;
   }
 
   /** The decoder this batcher drives. */
@@ -242,16 +280,17 @@ public final class ContinuousBatcher implements AutoCloseable {
           abortEverything();
           return;
         }
+        runOneTask();
         admit();
         dropAborted();
         if (active.isEmpty()) {
           if (!accepting && queue.isEmpty()) {
             return;
           }
-          Pending p = queue.poll(20, TimeUnit.MILLISECONDS);
-          if (p != null) {
-            join(p); // prefilled by the next admit()
+          if (queue.isEmpty() && tasks.isEmpty()) {
+            wake.tryAcquire(20, TimeUnit.MILLISECONDS); // a submit or a task wakes it
           }
+          wake.drainPermits();
           continue;
         }
         if (active.stream().anyMatch(Generation::isDecoding)) {
@@ -459,7 +498,21 @@ public final class ContinuousBatcher implements AutoCloseable {
     abortQueued();
   }
 
+  private void runOneTask() {
+    FutureTask<?> task = tasks.poll();
+    if (task != null) {
+      task.run(); // its exception goes to whoever waits on it
+    }
+  }
+
+  private void cancelTasks() {
+    for (FutureTask<?> t; (t = tasks.poll()) != null; ) {
+      t.cancel(false);
+    }
+  }
+
   private void abortQueued() {
+    cancelTasks();
     for (Pending p; (p = queue.poll()) != null; ) {
       p.generation().abort();
       p.generation().start(decoder, p.listener()); // completes at once as aborted, no prefill
@@ -468,6 +521,7 @@ public final class ContinuousBatcher implements AutoCloseable {
 
   private void failEverything(Throwable t) {
     accepting = false;
+    cancelTasks();
     for (Generation g : active) {
       g.fail(t);
     }

@@ -380,6 +380,49 @@ class ContinuousBatcherTest {
   }
 
   @Test
+  void tasksRunOnTheBatcherThreadBetweenStepsAndLeaveGenerationsAsTheyWere() throws Exception {
+    CountDownLatch fiveTokens = new CountDownLatch(5);
+    try (Decoder d = DecoderKind.all().get(0).open();
+        ContinuousBatcher b = new ContinuousBatcher(d, ContinuousBatcher.Options.defaults("r"))) {
+      // idle: a task runs on the batcher's thread, with its decoder
+      String thread = b.run(dec -> dec == d ? Thread.currentThread().getName() : "another").get();
+      assertEquals("shallows-batcher-r", thread);
+      Generation running =
+          b.submit(
+              generation(4),
+              new GenerationListener() {
+                @Override
+                public void onToken(TokenEvent e) {
+                  fiveTokens.countDown();
+                }
+              });
+      assertTrue(fiveTokens.await(30, TimeUnit.SECONDS));
+      int[] tokens = tok.encode("Once upon a time", true);
+      List<java.util.concurrent.Future<float[][]>> during = new java.util.ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        during.add(b.run(dec -> dec.residuals(tokens)));
+      }
+      float[][] expected = alone.residuals(tokens);
+      for (java.util.concurrent.Future<float[][]> f : during) {
+        float[][] got = f.get(30, TimeUnit.SECONDS);
+        for (int l = 0; l < expected.length; l++) {
+          assertArrayEquals(expected[l], got[l], 1e-5f);
+        }
+      }
+      assertArrayEquals(
+          generation(4).run(alone, null).tokenIds(),
+          running.result().get(30, TimeUnit.SECONDS).tokenIds());
+      java.util.concurrent.ExecutionException failed =
+          assertThrows(
+              java.util.concurrent.ExecutionException.class,
+              () -> b.run(dec -> dec.residuals(new int[0])).get(30, TimeUnit.SECONDS));
+      assertTrue(failed.getCause() instanceof IllegalArgumentException);
+      b.close();
+      assertThrows(IllegalStateException.class, () -> b.run(dec -> 1));
+    }
+  }
+
+  @Test
   void gracefulShutdownLetsRunningGenerationsFinish() throws Exception {
     try (Decoder d = DecoderKind.all().get(0).open()) {
       ContinuousBatcher b = new ContinuousBatcher(d, ContinuousBatcher.Options.defaults("g"));

@@ -4,6 +4,7 @@ import dev.shallows.server.config.ShallowsConfig;
 import dev.shallows.server.error.ApiException;
 import dev.shallows.server.inference.ChatHandler;
 import dev.shallows.server.inference.CompletionHandler;
+import dev.shallows.server.inference.EmbeddingHandler;
 import dev.shallows.server.model.ModelRegistry;
 import dev.shallows.server.model.ModelService;
 import dev.shallows.server.model.Variant;
@@ -11,6 +12,8 @@ import dev.shallows.server.openai.ChatCompletionRequest;
 import dev.shallows.server.openai.ChatCompletionResponse;
 import dev.shallows.server.openai.CompletionRequest;
 import dev.shallows.server.openai.CompletionResponse;
+import dev.shallows.server.openai.EmbeddingRequest;
+import dev.shallows.server.openai.EmbeddingResponse;
 import dev.shallows.server.openai.LenientRequest;
 import dev.shallows.server.openai.ModelList;
 import io.smallrye.common.annotation.Blocking;
@@ -43,13 +46,19 @@ public class OpenAiResource {
 
   private final CompletionHandler completions;
   private final ChatHandler chat;
+  private final EmbeddingHandler embeddings;
   private final ModelService models;
   private final ShallowsConfig config;
 
   public OpenAiResource(
-      CompletionHandler completions, ChatHandler chat, ModelService models, ShallowsConfig config) {
+      CompletionHandler completions,
+      ChatHandler chat,
+      EmbeddingHandler embeddings,
+      ModelService models,
+      ShallowsConfig config) {
     this.completions = completions;
     this.chat = chat;
+    this.embeddings = embeddings;
     this.models = models;
     this.config = config;
   }
@@ -73,6 +82,24 @@ public class OpenAiResource {
       throws InterruptedException {
     logUnknown(body, "completions");
     return completions.handle(body, session(headers), response::closed);
+  }
+
+  @POST
+  @Path("/embeddings")
+  @Blocking
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Produces(MediaType.APPLICATION_JSON)
+  @Operation(
+      summary = "Embeddings: the last token's final hidden state, L2-normalized (never A/B-split)")
+  @APIResponse(
+      responseCode = "200",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = EmbeddingResponse.class)))
+  public Response embeddings(EmbeddingRequest body) throws InterruptedException {
+    logUnknown(body, "embeddings");
+    return embeddings.handle(body);
   }
 
   @POST

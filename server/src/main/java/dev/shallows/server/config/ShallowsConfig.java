@@ -119,6 +119,11 @@ public interface ShallowsConfig {
     @WithDefault("16")
     int maxPrompts();
 
+    /** Largest number of inputs in one embeddings request. */
+    @WithName("max-embedding-inputs")
+    @WithDefault("256")
+    int maxEmbeddingInputs();
+
     /** Largest accepted {@code logprobs} / {@code top_logprobs}. */
     @WithName("max-logprobs")
     @WithDefault("20")

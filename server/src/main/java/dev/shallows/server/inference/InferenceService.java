@@ -58,6 +58,23 @@ public class InferenceService {
     return models.router().route(model, key, registry().loaded());
   }
 
+  /**
+   * The variant that computes embeddings for {@code model}: the one it names, else the full model,
+   * else the split's choice for one fixed key. Never a random split: vectors of different variants
+   * are not comparable.
+   */
+  public String embeddingVariant(String model) {
+    java.util.Set<String> loaded = registry().loaded();
+    String forced = models.router().forcedVariant(model, loaded);
+    if (forced != null) {
+      return forced;
+    }
+    if (loaded.contains(ModelRegistry.FULL)) {
+      return ModelRegistry.FULL;
+    }
+    return models.router().route(model, "embeddings", loaded).variant();
+  }
+
   /** Token ids of a text prompt, BOS as the tokenizer's config says. */
   public int[] encode(String text) {
     TextTokenizer t = registry().tokenizer();
