@@ -70,12 +70,18 @@ class JsonSchemaConstraintTest {
     JsonSchema schema = SchemaRecognizerTest.schema(SchemaRecognizerTest.PERSON);
     JsonSchema anything = SchemaRecognizerTest.schema(SchemaRecognizerTest.ANYTHING);
     String other = "{\"meta\":{\"k\":[\"x\\\"y\",1,null]},\"n\":2,\"s\":\"abc\"}";
+    JsonSchema patterned =
+        SchemaRecognizerTest.schema(
+            "{\"type\":\"object\",\"properties\":{\"s\":{\"type\":\"string\","
+                + "\"pattern\":\"^[a-e\\\\\\\"]{2,6}$\"},\"d\":{\"type\":\"string\",\"format\":\"date\"}}}");
+    String patternedText = "{\"s\":\"ab\\\"\\u0063\",\"d\":\"2024-02-28\"}";
     int strings = 0;
     for (String[] pieces : List.of(TRICKY, stories)) {
       for (String text : texts) {
         strings += compareAlong(schema, text, pieces);
       }
       strings += compareAlong(anything, other, pieces);
+      strings += compareAlong(patterned, patternedText, pieces);
     }
     assertTrue(strings > 40, "few states inside strings were compared: " + strings);
   }
