@@ -14,6 +14,8 @@ import dev.shallows.engine.generate.json.schema.SchemaNode.Property;
 import dev.shallows.engine.generate.json.schema.SchemaNode.RefNode;
 import dev.shallows.engine.generate.json.schema.SchemaNode.StringNode;
 import dk.brics.automaton.Automaton;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -170,8 +172,16 @@ final class SchemaCompiler {
       case "object" -> object(s, at);
       case "array" -> array(s, at);
       case "string" -> string(s, at);
-      case "number" -> new NumberNode(false);
-      case "integer" -> new NumberNode(true);
+      case "number" -> {
+        for (String b : BOUNDS) {
+          if (s.has(b)) {
+            throw new UnsupportedSchemaException(
+                at + "/" + b, b + " is supported on integers only");
+          }
+        }
+        yield new NumberNode(false);
+      }
+      case "integer" -> integer(s, at);
       case "boolean" -> new LiteralNode(List.of("true", "false"));
       default -> new LiteralNode(List.of("null"));
     };
@@ -212,6 +222,51 @@ final class SchemaCompiler {
     } catch (IllegalArgumentException e) {
       throw new UnsupportedSchemaException(at, e.getMessage());
     }
+  }
+
+  private static final List<String> BOUNDS =
+      List.of("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum");
+
+  /** An integer, bounded if the schema gives any of {@link #BOUNDS}. */
+  private static SchemaNode integer(JsonNode s, String at) {
+    if (BOUNDS.stream().noneMatch(s::has)) {
+      return new NumberNode(true);
+    }
+    long lo = Long.MIN_VALUE;
+    long hi = Long.MAX_VALUE;
+    if (s.has("minimum")) {
+      lo = Math.max(lo, bound(s, "minimum", RoundingMode.CEILING, 0, at));
+    }
+    if (s.has("exclusiveMinimum")) {
+      lo = Math.max(lo, bound(s, "exclusiveMinimum", RoundingMode.FLOOR, 1, at));
+    }
+    if (s.has("maximum")) {
+      hi = Math.min(hi, bound(s, "maximum", RoundingMode.FLOOR, 0, at));
+    }
+    if (s.has("exclusiveMaximum")) {
+      hi = Math.min(hi, bound(s, "exclusiveMaximum", RoundingMode.CEILING, -1, at));
+    }
+    try {
+      String pattern = IntegerRange.pattern(lo, hi);
+      return new NumberNode(
+          StringPattern.of(EcmaRegex.matching(pattern), null, 0, Integer.MAX_VALUE));
+    } catch (IllegalArgumentException e) {
+      throw new UnsupportedSchemaException(at, e.getMessage());
+    }
+  }
+
+  /**
+   * An integer bound: the keyword's number rounded to an integer, plus {@code shift} (exclusive
+   * bounds), clamped to just beyond the 16-digit numbers the decoder writes.
+   */
+  private static long bound(JsonNode s, String key, RoundingMode mode, int shift, String at) {
+    JsonNode v = s.get(key);
+    if (!v.isNumber()) {
+      throw new UnsupportedSchemaException(at + "/" + key, key + " must be a number");
+    }
+    BigDecimal edge = BigDecimal.valueOf(IntegerRange.LIMIT + 1);
+    BigDecimal b = v.decimalValue().setScale(0, mode).add(BigDecimal.valueOf(shift));
+    return b.max(edge.negate()).min(edge).longValueExact();
   }
 
   private SchemaNode object(JsonNode s, String at) {
@@ -380,7 +435,11 @@ final class SchemaCompiler {
           "minLength",
           "maxLength",
           "pattern",
-          "format");
+          "format",
+          "minimum",
+          "maximum",
+          "exclusiveMinimum",
+          "exclusiveMaximum");
 
   private static int annotationCount(JsonNode s) {
     int n = 0;

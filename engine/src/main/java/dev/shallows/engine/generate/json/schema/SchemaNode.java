@@ -97,12 +97,22 @@ sealed interface SchemaNode {
     }
   }
 
-  /** A JSON number; an integer has neither fraction nor exponent. */
+  /**
+   * A JSON number; an integer has neither fraction nor exponent. A bounded integer's text follows
+   * an automaton of the integers in its range ({@link IntegerRange}).
+   */
   final class NumberNode implements SchemaNode {
     final boolean integer;
+    final StringPattern range; // null: any number of the kind
 
     NumberNode(boolean integer) {
       this.integer = integer;
+      this.range = null;
+    }
+
+    NumberNode(StringPattern range) {
+      this.integer = true;
+      this.range = range;
     }
   }
 

@@ -85,6 +85,9 @@ final class SchemaRecognizer {
   /** Inside a number: the part being read and its digits so far. */
   record Num(NumberNode node, int part, int digits) implements Frame {}
 
+  /** Inside a bounded integer: the state of its range's automaton. */
+  record Int(NumberNode node, int state) implements Frame {}
+
   /**
    * Digits per number part at most (integer and fraction; exponent {@value #MAX_EXPONENT_DIGITS}),
    * as llama.cpp's schema grammars: a small model otherwise writes digits until max_tokens.
@@ -235,6 +238,8 @@ final class SchemaRecognizer {
       string(str, s.below(), c, out);
     } else if (f instanceof Num n) {
       number(n, s.below(), c, out);
+    } else if (f instanceof Int n) {
+      boundedInteger(n, s.below(), c, out);
     } else if (f instanceof Lit l) {
       literal(l, s.below(), c, out);
     } else if (f instanceof Obj o) {
@@ -267,6 +272,11 @@ final class SchemaRecognizer {
       if (c == '"') {
         int automaton = str.pattern == null ? 0 : str.pattern.start();
         out.add(Stack.of(new Str(str, 0, 0, automaton, 0), below));
+      }
+    } else if (n instanceof NumberNode num && num.range != null) {
+      int t = num.range.step(num.range.start(), 0, c);
+      if (t >= 0) {
+        out.add(Stack.of(new Int(num, t), below));
       }
     } else if (n instanceof NumberNode num) {
       if (c == '-') {
@@ -402,6 +412,17 @@ final class SchemaRecognizer {
     if (next >= 0) {
       int digits = next == N_ZERO || next == N_INT || next == N_FRAC || next == N_EXP ? 1 : 0;
       out.add(Stack.of(new Num(num.node(), next, digits), below));
+    }
+  }
+
+  /** A bounded integer: its automaton takes the digits; any other character may end it. */
+  private static void boundedInteger(Int n, Stack below, char c, List<Stack> out) {
+    StringPattern range = n.node().range;
+    int t = range.step(n.state(), 0, c);
+    if (t >= 0) {
+      out.add(Stack.of(new Int(n.node(), t), below));
+    } else if (range.accepts(n.state(), 0) && (c < '0' || c > '9')) {
+      step(close(below), c, out); // the number ended: c belongs to what follows
     }
   }
 

@@ -8,12 +8,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The values a string may take under {@code pattern}, {@code format} and the length bounds: a
- * deterministic automaton over the string's decoded characters plus the length so far (capped where
- * it stops mattering), with a table of which (state, length) pairs can still finish the string
- * within the bounds, so the decoder never enters a string it cannot finish. Characters outside the
- * Basic Multilingual Plane (surrogates) are left out: then a length in code units is a length in
- * code points, as JSON Schema counts.
+ * The values a string may take under {@code pattern}, {@code format} and the length bounds (and the
+ * texts of a bounded integer, {@link IntegerRange}, with no length bounds): a deterministic
+ * automaton over the string's decoded characters plus the length so far (capped where it stops
+ * mattering), with a table of which (state, length) pairs can still finish the string within the
+ * bounds, so the decoder never enters a string it cannot finish. Characters outside the Basic
+ * Multilingual Plane (surrogates) are left out: then a length in code units is a length in code
+ * points, as JSON Schema counts.
  */
 final class StringPattern {
 

@@ -19,10 +19,10 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * String {@code pattern} and {@code format} in schemas: the pattern translation against {@code
- * java.util.regex} (whose syntax and search semantics agree with ECMA-262 on the strings used
- * here), and the recognizer's completed texts against networknt's validator with format assertions
- * on.
+ * String {@code pattern} and {@code format}, and integer bounds, in schemas: the pattern
+ * translation against {@code java.util.regex} (whose syntax and search semantics agree with
+ * ECMA-262 on the strings used here), and the recognizer's completed texts against networknt's
+ * validator with format assertions on.
  */
 class StringPatternTest {
 
@@ -116,7 +116,10 @@ class StringPatternTest {
     assertFalse(uuid.acceptsPrefix("{\"s\":\"123e4567e"));
   }
 
-  /** Each format, a pattern with escapes in play, and a pattern inside an anyOf and an array. */
+  /**
+   * Each format, a pattern with escapes in play, a pattern inside an anyOf and an array, patterns
+   * with length bounds, and bounded integers.
+   */
   private static final List<String> WALKED =
       List.of(
           "{\"type\":\"string\",\"format\":\"date\"}",
@@ -132,10 +135,15 @@ class StringPatternTest {
           "{\"type\":\"string\",\"pattern\":\"x\",\"format\":\"email\",\"maxLength\":12}",
           "{\"type\":\"string\",\"pattern\":\"^a|b\",\"minLength\":3,\"maxLength\":5}",
           "{\"type\":\"string\",\"pattern\":\"c$\",\"minLength\":4}",
-          "{\"type\":\"string\",\"pattern\":\"^(?:ab)*$\",\"minLength\":3,\"maxLength\":60}");
+          "{\"type\":\"string\",\"pattern\":\"^(?:ab)*$\",\"minLength\":3,\"maxLength\":60}",
+          "{\"type\":\"array\",\"items\":{\"type\":\"integer\",\"minimum\":-5,\"maximum\":130},"
+              + "\"maxItems\":4}",
+          "{\"type\":\"array\",\"items\":{\"anyOf\":[{\"type\":\"integer\",\"exclusiveMinimum\":10.5,"
+              + "\"exclusiveMaximum\":1000},{\"type\":[\"integer\",\"null\"],\"maximum\":-3}]},"
+              + "\"maxItems\":3}");
 
   /** Characters of the walks: all the formats need, escapes, and some that none allows. */
-  private static final String WALK_CHARS = "{}[],0123456789abcdefsxyzABCTZ:.-+@_ \"\\/nu\u00e9";
+  private static final String WALK_CHARS = "{}[],0123456789abcdeflsxyzABCTZ:.-+@_ \"\\/nu\u00e9";
 
   @Test
   void randomWalksThroughPatternsEndInValidValues() throws Exception {
@@ -154,6 +162,29 @@ class StringPatternTest {
       }
       assertTrue(completed >= 20, completed + " of 120 walks completed for " + text);
     }
+  }
+
+  @Test
+  void boundedIntegersStayInTheirRange() throws Exception {
+    JsonSchema s =
+        SchemaRecognizerTest.schema(
+            object("{\"type\":\"integer\",\"minimum\":-5,\"exclusiveMaximum\":131}"));
+    for (int v = -20; v <= 200; v++) {
+      assertEquals(v >= -5 && v <= 130, s.accepts("{\"s\":" + v + "}"), "value " + v);
+    }
+    assertFalse(s.acceptsPrefix("{\"s\":-0"));
+    assertFalse(s.acceptsPrefix("{\"s\":01"));
+    assertFalse(s.acceptsPrefix("{\"s\":1.5"));
+    assertTrue(s.accepts("{\"s\":0 }"));
+    assertEquals(
+        "/properties/s/minimum",
+        rejection(object("{\"type\":\"number\",\"minimum\":0}")).pointer());
+    assertEquals(
+        "/properties/s",
+        rejection(object("{\"type\":\"integer\",\"minimum\":3,\"maximum\":2.5}")).pointer());
+    assertEquals(
+        "/properties/s/maximum",
+        rejection(object("{\"type\":\"integer\",\"maximum\":\"9\"}")).pointer());
   }
 
   /** A random walk over {@link #WALK_CHARS} through live states; the text if it completed. */
