@@ -65,6 +65,7 @@ final class SchemaCompiler {
 
   private final JsonNode document;
   private final Map<String, RefNode> refs = new HashMap<>();
+  private final Map<String, List<SchemaNode>> oneOfs = new java.util.LinkedHashMap<>();
 
   private SchemaCompiler(JsonNode document) {
     this.document = document;
@@ -76,6 +77,15 @@ final class SchemaCompiler {
     SchemaNode root = c.node(schema, "");
     c.resolveRefs();
     SchemaRecognizer.checkExpansions(root);
+    c.oneOfs.forEach(
+        (at, options) -> {
+          if (!OneOfCheck.disjoint(options)) {
+            throw new UnsupportedSchemaException(
+                at,
+                "oneOf is supported when no value can match two options (different types, or"
+                    + " objects told apart by a required const/enum property); use anyOf");
+          }
+        });
     SchemaNode start = SchemaNode.resolve(root);
     if (!(start instanceof ObjectNode) && !(start instanceof ArrayNode)) {
       throw new UnsupportedSchemaException("", "the schema's root must be an object or an array");
@@ -108,17 +118,23 @@ final class SchemaCompiler {
       }
       return node(all.get(0), at + "/allOf/0");
     }
-    if (s.has("anyOf")) {
-      if (s.size() - annotationCount(s) > 1) {
-        throw new UnsupportedSchemaException(at, "anyOf beside other constraints is not supported");
+    for (String k : List.of("anyOf", "oneOf")) {
+      if (!s.has(k)) {
+        continue;
       }
-      JsonNode any = s.get("anyOf");
+      if (s.size() - annotationCount(s) > 1) {
+        throw new UnsupportedSchemaException(at, k + " beside other constraints is not supported");
+      }
+      JsonNode any = s.get(k);
       if (!any.isArray() || any.isEmpty()) {
-        throw new UnsupportedSchemaException(at + "/anyOf", "anyOf must be a non-empty array");
+        throw new UnsupportedSchemaException(at + "/" + k, k + " must be a non-empty array");
       }
       List<SchemaNode> options = new ArrayList<>();
       for (int i = 0; i < any.size(); i++) {
-        options.add(node(any.get(i), at + "/anyOf/" + i));
+        options.add(node(any.get(i), at + "/" + k + "/" + i));
+      }
+      if (k.equals("oneOf")) {
+        oneOfs.put(at + "/oneOf", List.copyOf(options)); // checked once the refs are resolved
       }
       return options.size() == 1 ? options.get(0) : new AnyOfNode(List.copyOf(options));
     }
@@ -422,6 +438,7 @@ final class SchemaCompiler {
           "$ref",
           "allOf",
           "anyOf",
+          "oneOf",
           "type",
           "enum",
           "const",

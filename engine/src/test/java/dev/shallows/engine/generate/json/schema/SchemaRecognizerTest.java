@@ -67,7 +67,22 @@ class SchemaRecognizerTest {
         "s":{"type":"string","minLength":2,"maxLength":4}},"required":["n","s"]}
       """;
 
-  static final List<String> SCHEMAS = List.of(PERSON, DICTIONARY, TREE, LITERALS, ANYTHING);
+  /** A discriminated union as Pydantic writes it, and a oneOf of different types. */
+  static final String UNION =
+      """
+      {"type":"object","properties":{
+        "pet":{"oneOf":[{"$ref":"#/$defs/Cat"},{"$ref":"#/$defs/Dog"}],
+               "discriminator":{"propertyName":"species"}},
+        "id":{"oneOf":[{"type":"string","maxLength":3},{"type":"integer"},{"type":"null"}]}},
+       "required":["pet","id"],
+       "$defs":{
+         "Cat":{"type":"object","properties":{"species":{"const":"cat"},"lives":{"type":"integer"}},
+                "required":["species","lives"]},
+         "Dog":{"type":"object","properties":{"species":{"enum":["dog","puppy"]},
+                "bark":{"type":"string","maxLength":4}},"required":["species"]}}}
+      """;
+
+  static final List<String> SCHEMAS = List.of(PERSON, DICTIONARY, TREE, LITERALS, ANYTHING, UNION);
 
   /** Characters the random walks and mutations draw from. */
   static final String ALPHABET =
@@ -196,7 +211,16 @@ class SchemaRecognizerTest {
             .pointer());
     assertEquals(
         "/items/oneOf",
-        rejection("{\"type\":\"array\",\"items\":{\"oneOf\":[{\"type\":\"string\"}]}}").pointer());
+        rejection(
+                "{\"type\":\"array\",\"items\":{\"oneOf\":[{\"type\":\"integer\"},{\"type\":\"number\"}]}}")
+            .pointer());
+    assertEquals(
+        "/oneOf",
+        rejection(
+                "{\"oneOf\":[{\"type\":\"object\",\"properties\":{\"k\":{\"const\":1}}},"
+                    + "{\"type\":\"object\",\"properties\":{\"k\":{\"const\":2}}}]}")
+            .pointer(),
+        "a discriminator that is not required does not tell the options apart");
     assertEquals(
         "/$defs/x", rejection("{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/x\"}}").pointer());
     assertEquals("", rejection("{\"type\":\"array\",\"minItems\":3,\"maxItems\":2}").pointer());
