@@ -13,6 +13,8 @@ import dev.shallows.engine.generate.json.schema.SchemaNode.ObjectNode;
 import dev.shallows.engine.generate.json.schema.SchemaNode.Property;
 import dev.shallows.engine.generate.json.schema.SchemaNode.RefNode;
 import dev.shallows.engine.generate.json.schema.SchemaNode.StringNode;
+import dev.shallows.engine.generate.regex.CharAutomaton;
+import dev.shallows.engine.generate.regex.EcmaRegex;
 import dk.brics.automaton.Automaton;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -215,7 +217,7 @@ final class SchemaCompiler {
     Automaton pattern = null;
     if (s.has("pattern")) {
       try {
-        pattern = EcmaRegex.matching(text(s, "pattern", at));
+        pattern = EcmaRegex.search(text(s, "pattern", at));
       } catch (IllegalArgumentException e) {
         throw new UnsupportedSchemaException(at + "/pattern", "pattern: " + e.getMessage());
       }
@@ -234,7 +236,7 @@ final class SchemaCompiler {
       }
     }
     try {
-      return new StringNode(StringPattern.of(pattern, format, min, max));
+      return new StringNode(CharAutomaton.of(pattern, format, min, max));
     } catch (IllegalArgumentException e) {
       throw new UnsupportedSchemaException(at, e.getMessage());
     }
@@ -265,7 +267,7 @@ final class SchemaCompiler {
     try {
       String pattern = IntegerRange.pattern(lo, hi);
       return new NumberNode(
-          StringPattern.of(EcmaRegex.matching(pattern), null, 0, Integer.MAX_VALUE));
+          CharAutomaton.of(EcmaRegex.search(pattern), null, 0, Integer.MAX_VALUE));
     } catch (IllegalArgumentException e) {
       throw new UnsupportedSchemaException(at, e.getMessage());
     }

@@ -1,5 +1,6 @@
 package dev.shallows.engine.generate.json.schema;
 
+import dev.shallows.engine.generate.regex.CharAutomaton;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -77,7 +78,7 @@ sealed interface SchemaNode {
   final class StringNode implements SchemaNode {
     final int minLength;
     final int maxLength;
-    final StringPattern pattern; // null: any characters
+    final CharAutomaton pattern; // null: any characters
 
     StringNode(int minLength, int maxLength) {
       this.minLength = minLength;
@@ -85,7 +86,7 @@ sealed interface SchemaNode {
       this.pattern = null;
     }
 
-    StringNode(StringPattern pattern) {
+    StringNode(CharAutomaton pattern) {
       this.minLength = 0;
       this.maxLength = Integer.MAX_VALUE;
       this.pattern = pattern;
@@ -103,14 +104,14 @@ sealed interface SchemaNode {
    */
   final class NumberNode implements SchemaNode {
     final boolean integer;
-    final StringPattern range; // null: any number of the kind
+    final CharAutomaton range; // null: any number of the kind
 
     NumberNode(boolean integer) {
       this.integer = integer;
       this.range = null;
     }
 
-    NumberNode(StringPattern range) {
+    NumberNode(CharAutomaton range) {
       this.integer = true;
       this.range = range;
     }

@@ -6,6 +6,7 @@ import dev.shallows.engine.generate.json.schema.SchemaNode.LiteralNode;
 import dev.shallows.engine.generate.json.schema.SchemaNode.NumberNode;
 import dev.shallows.engine.generate.json.schema.SchemaNode.ObjectNode;
 import dev.shallows.engine.generate.json.schema.SchemaNode.StringNode;
+import dev.shallows.engine.generate.regex.CharAutomaton;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,7 +24,7 @@ import java.util.Set;
  * {@code json_object} mode), declared properties in the schema's order (optional ones may be left
  * out, undeclared keys never appear), enum and const values written as compact JSON, integers
  * without fraction or exponent, and at most {@value #MAX_DIGITS} digits per number part. A string
- * with a pattern or format follows its automaton ({@link StringPattern}) over decoded characters.
+ * with a pattern or format follows its automaton ({@link CharAutomaton}) over decoded characters.
  */
 final class SchemaRecognizer {
 
@@ -334,7 +335,7 @@ final class SchemaRecognizer {
    */
   private static void patterned(Str s, Stack below, char c, List<Stack> out) {
     StringNode n = s.node();
-    StringPattern p = n.pattern;
+    CharAutomaton p = n.pattern;
     int state = s.automaton();
     int length = s.length();
     if (s.escape() == 0) {
@@ -417,7 +418,7 @@ final class SchemaRecognizer {
 
   /** A bounded integer: its automaton takes the digits; any other character may end it. */
   private static void boundedInteger(Int n, Stack below, char c, List<Stack> out) {
-    StringPattern range = n.node().range;
+    CharAutomaton range = n.node().range;
     int t = range.step(n.state(), 0, c);
     if (t >= 0) {
       out.add(Stack.of(new Int(n.node(), t), below));

@@ -1,5 +1,6 @@
 package dev.shallows.engine.generate.json.schema;
 
+import dev.shallows.engine.generate.regex.EcmaRegex;
 import dk.brics.automaton.Automaton;
 import java.util.Map;
 import java.util.TreeMap;
@@ -64,7 +65,7 @@ final class StringFormats {
     return COMPILED.computeIfAbsent(
         format,
         f -> {
-          Automaton a = EcmaRegex.matching("^" + pattern + "$");
+          Automaton a = EcmaRegex.search("^" + pattern + "$");
           a.minimize();
           return a;
         });

@@ -1,4 +1,4 @@
-package dev.shallows.engine.generate.json.schema;
+package dev.shallows.engine.generate.regex;
 
 import dk.brics.automaton.Automaton;
 import dk.brics.automaton.BasicAutomata;
@@ -19,7 +19,7 @@ import java.util.List;
  * with {@link IllegalArgumentException}: backreferences, lookaround, word boundaries, anchors
  * elsewhere, and counts above {@value #MAX_COUNT}.
  */
-final class EcmaRegex {
+public final class EcmaRegex {
 
   /** The largest count a {@code {n,m}} quantifier may use. */
   static final int MAX_COUNT = 256;
@@ -33,8 +33,26 @@ final class EcmaRegex {
     this.p = pattern;
   }
 
-  /** The strings the pattern matches (JSON Schema semantics: a search, not a full match). */
-  static Automaton matching(String pattern) {
+  /**
+   * The strings in which the pattern finds a match (JSON Schema's semantics for {@code pattern}).
+   *
+   * @throws IllegalArgumentException for a syntax error or what is not supported, with the offset
+   */
+  public static Automaton search(String pattern) {
+    return parse(pattern, true);
+  }
+
+  /**
+   * The strings the pattern matches whole (as guided decoding's regex: the output is a match);
+   * {@code ^} and {@code $} at the ends of top-level alternatives change nothing.
+   *
+   * @throws IllegalArgumentException for a syntax error or what is not supported, with the offset
+   */
+  public static Automaton whole(String pattern) {
+    return parse(pattern, false);
+  }
+
+  private static Automaton parse(String pattern, boolean search) {
     EcmaRegex r = new EcmaRegex(pattern);
     List<Automaton> options = new ArrayList<>();
     do {
@@ -44,7 +62,7 @@ final class EcmaRegex {
       if (r.i < r.p.length() && r.p.charAt(r.i) != '|') {
         throw r.error("'" + r.p.charAt(r.i) + "' is not expected here");
       }
-      Automaton any = BasicAutomata.makeAnyString();
+      Automaton any = search ? BasicAutomata.makeAnyString() : empty();
       options.add((start ? body : any.concatenate(body)).concatenate(end ? empty() : any));
     } while (r.eat('|'));
     return Automaton.union(options);

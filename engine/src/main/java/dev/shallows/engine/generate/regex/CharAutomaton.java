@@ -1,4 +1,4 @@
-package dev.shallows.engine.generate.json.schema;
+package dev.shallows.engine.generate.regex;
 
 import dk.brics.automaton.Automaton;
 import dk.brics.automaton.BasicAutomata;
@@ -16,7 +16,7 @@ import java.util.List;
  * Multilingual Plane (surrogates) are left out: then a length in code units is a length in code
  * points, as JSON Schema counts.
  */
-final class StringPattern {
+public final class CharAutomaton {
 
   /** Automaton states at most. */
   static final int MAX_STATES = 20_000;
@@ -31,7 +31,7 @@ final class StringPattern {
   private final int cap; // lengths are tracked up to this
   private final boolean[][] finishable; // [length][state]
 
-  private StringPattern(RunAutomaton dfa, int minLength, int maxLength) {
+  private CharAutomaton(RunAutomaton dfa, int minLength, int maxLength) {
     this.dfa = dfa;
     this.minLength = minLength;
     this.maxLength = maxLength;
@@ -49,11 +49,12 @@ final class StringPattern {
   /**
    * Compiles the constraints of one string schema.
    *
-   * @param pattern the strings of a pattern ({@link EcmaRegex#matching}), or null
-   * @param format the strings of a format ({@link StringFormats#of}), or null
+   * @param pattern the strings of a pattern ({@link EcmaRegex}), or null
+   * @param format the strings of a format (JSON Schema's {@code format}), or null
    * @throws IllegalArgumentException when no string satisfies them all, or they are too large
    */
-  static StringPattern of(Automaton pattern, Automaton format, int minLength, int maxLength) {
+  public static CharAutomaton of(
+      Automaton pattern, Automaton format, int minLength, int maxLength) {
     Automaton a = bmp();
     if (pattern != null) {
       a = a.intersection(pattern);
@@ -74,7 +75,7 @@ final class StringPattern {
               + " states) is too large for a length bound of "
               + cap);
     }
-    StringPattern p = new StringPattern(new RunAutomaton(a), minLength, maxLength);
+    CharAutomaton p = new CharAutomaton(new RunAutomaton(a), minLength, maxLength);
     if (!p.finishable[0][p.start()]) {
       throw new IllegalArgumentException("no string satisfies the pattern, format and lengths");
     }
@@ -148,12 +149,12 @@ final class StringPattern {
   }
 
   /** The state before the string's first character. */
-  int start() {
+  public int start() {
     return dfa.getInitialState();
   }
 
   /** The length to record after one more character. */
-  int grown(int length) {
+  public int grown(int length) {
     return Math.min(length + 1, cap);
   }
 
@@ -161,18 +162,18 @@ final class StringPattern {
    * The state after one more character at {@code length} characters so far; -1 when the string
    * could no longer be finished.
    */
-  int step(int state, int length, char c) {
+  public int step(int state, int length, char c) {
     int t = dfa.step(state, c);
     return t >= 0 && length < maxLength && finishable[grown(length)][t] ? t : -1;
   }
 
   /** Whether the string may end in this state at this length. */
-  boolean accepts(int state, int length) {
+  public boolean accepts(int state, int length) {
     return dfa.isAccept(state) && length >= minLength;
   }
 
   /** Whether some character in [lo, hi] continues the string from this state and length. */
-  boolean anyIn(int state, int length, int lo, int hi) {
+  public boolean anyIn(int state, int length, int lo, int hi) {
     char[] points = dfa.getCharIntervals(); // each interval starts at a point, ends before the next
     for (int k = 0; k < points.length; k++) {
       int from = points[k];
