@@ -52,6 +52,35 @@ class BadInputTest {
             400,
             "stream_options"),
         Arguments.of("{" + M + "," + P + ",\"top_k\":-5}", 400, "top_k"),
+        Arguments.of(
+            "{" + M + "," + P + ",\"guided_regex\":\"a\",\"guided_choice\":[\"a\"]}",
+            400,
+            "structured_outputs"),
+        Arguments.of(
+            "{" + M + "," + P + ",\"structured_outputs\":{\"json\":{}}}",
+            400,
+            "structured_outputs.json"),
+        Arguments.of(
+            "{" + M + "," + P + ",\"structured_outputs\":{\"grammar\":\"root ::= x\"}}",
+            400,
+            "structured_outputs.grammar"),
+        Arguments.of(
+            "{" + M + "," + P + ",\"structured_outputs\":{\"regex\":\"(?=a)b\"}}",
+            400,
+            "structured_outputs.regex"),
+        Arguments.of("{" + M + "," + P + ",\"structured_outputs\":[]}", 400, "structured_outputs"),
+        Arguments.of("{" + M + "," + P + ",\"guided_regex\":\"[a\"}", 400, "guided_regex"),
+        Arguments.of("{" + M + "," + P + ",\"guided_choice\":[]}", 400, "guided_choice"),
+        Arguments.of("{" + M + "," + P + ",\"guided_choice\":[\"\"]}", 400, "guided_choice"),
+        Arguments.of("{" + M + "," + P + ",\"guided_choice\":[1]}", 400, "guided_choice"),
+        Arguments.of(
+            "{"
+                + M
+                + ","
+                + P
+                + ",\"guided_regex\":\"a+\",\"response_format\":{\"type\":\"json_object\"}}",
+            400,
+            "structured_outputs"),
         Arguments.of("{" + M + "," + P + ",\"repetition_penalty\":0}", 400, "repetition_penalty"),
         Arguments.of(
             "{" + M + ",\"prompt\":\"" + "Once upon a time ".repeat(200) + "\"}", 400, "prompt"),

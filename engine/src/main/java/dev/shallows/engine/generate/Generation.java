@@ -48,7 +48,7 @@ public final class Generation {
   private TokenCounts counts;
   private StreamDecoder text;
   private StopStrings stops;
-  private OutputConstraint constraint; // JSON mode or a JSON schema only
+  private OutputConstraint constraint; // JSON mode, a JSON schema, or a guided regex / choice
   private final Set<Integer> stopIds = new HashSet<>();
   private final List<TokenEvent> events = new ArrayList<>();
   private final StringBuilder output = new StringBuilder();
@@ -207,7 +207,9 @@ public final class Generation {
       constraint =
           params.jsonSchema() != null
               ? params.jsonSchema().constraint(tokenizer.pieces())
-              : params.jsonObject() ? new JsonObjectConstraint(tokenizer.pieces()) : null;
+              : params.textPattern() != null
+                  ? params.textPattern().constraint(tokenizer.pieces(), stopIds)
+                  : params.jsonObject() ? new JsonObjectConstraint(tokenizer.pieces()) : null;
       if (params.maxTokens() == 0 && !params.promptLogprobs()) {
         complete(FinishReason.LENGTH);
         return;
@@ -357,7 +359,8 @@ public final class Generation {
     }
     double[] logprobRow = params.logprobs() != null ? Sampler.logSoftmax(logits) : null;
     if (constraint != null && constraint.mask(logits) == 0) {
-      throw new IllegalStateException("no token of the vocabulary continues the JSON output");
+      throw new IllegalStateException(
+          "no token of the vocabulary continues the constrained output");
     }
     int token = sampler.sample(logits); // overwrites logits
     if (constraint != null) {

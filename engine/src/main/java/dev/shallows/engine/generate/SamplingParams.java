@@ -1,6 +1,7 @@
 package dev.shallows.engine.generate;
 
 import dev.shallows.engine.generate.json.schema.JsonSchema;
+import dev.shallows.engine.generate.regex.TextPattern;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -37,6 +38,8 @@ import java.util.Map;
  *     the generation stops (finish "stop") when the object closes
  * @param jsonSchema OpenAI's structured output: only tokens that continue a value the schema allows
  *     are sampled, and the generation stops when it closes; null = none
+ * @param textPattern guided decoding (vLLM's regex / choice): the whole output is one text of the
+ *     pattern; the end tokens are allowed only where the text so far is a whole match; null = none
  */
 public record SamplingParams(
     double temperature,
@@ -54,7 +57,8 @@ public record SamplingParams(
     boolean ignoreEos,
     Map<Integer, Double> logitBias,
     boolean jsonObject,
-    JsonSchema jsonSchema) {
+    JsonSchema jsonSchema,
+    TextPattern textPattern) {
 
   /** Largest |bias| of a {@code logit_bias} entry (OpenAI's limit). */
   public static final double MAX_LOGIT_BIAS = 100;
@@ -118,6 +122,10 @@ public record SamplingParams(
       throw new BadParameterException(
           "response_format", "JSON mode and a JSON schema are exclusive: give one");
     }
+    if (textPattern != null && (jsonObject || jsonSchema != null)) {
+      throw new BadParameterException(
+          "structured_outputs", "a regex or choice and a JSON response_format are exclusive");
+    }
   }
 
   /** OpenAI's defaults: temperature 1, top_p 1, no penalties, random seed, 16 tokens. */
@@ -154,6 +162,7 @@ public record SamplingParams(
     b.logitBias = new HashMap<>(logitBias);
     b.jsonObject = jsonObject;
     b.jsonSchema = jsonSchema;
+    b.textPattern = textPattern;
     return b;
   }
 
@@ -185,6 +194,7 @@ public record SamplingParams(
     private Map<Integer, Double> logitBias = new HashMap<>();
     private boolean jsonObject;
     private JsonSchema jsonSchema;
+    private TextPattern textPattern;
 
     private Builder() {}
 
@@ -268,6 +278,11 @@ public record SamplingParams(
       return this;
     }
 
+    public Builder textPattern(TextPattern v) {
+      textPattern = v;
+      return this;
+    }
+
     public SamplingParams build() {
       return new SamplingParams(
           temperature,
@@ -285,7 +300,8 @@ public record SamplingParams(
           ignoreEos,
           logitBias,
           jsonObject,
-          jsonSchema);
+          jsonSchema,
+          textPattern);
     }
   }
 }

@@ -274,6 +274,7 @@ public final class RequestMapper {
       }
       b.stopTokenIds(r.stopTokenIds);
     }
+    GuidedOutputs.apply(r, b);
     return b;
   }
 

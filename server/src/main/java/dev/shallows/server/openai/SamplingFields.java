@@ -73,6 +73,21 @@ public abstract class SamplingFields extends LenientRequest {
               + " stop) besides the model's end-of-sequence; their text is not returned")
   public java.util.List<Integer> stopTokenIds;
 
+  @JsonProperty("structured_outputs")
+  @Schema(
+      description =
+          "Extension (not OpenAI, as vLLM's): {\"regex\": \"...\"} (the whole reply matches,"
+              + " ECMA-262 syntax) or {\"choice\": [\"...\"]} (the reply is one of them)")
+  public JsonNode structuredOutputs;
+
+  @JsonProperty("guided_regex")
+  @Schema(description = "Extension (vLLM's older name): as structured_outputs.regex")
+  public String guidedRegex;
+
+  @JsonProperty("guided_choice")
+  @Schema(description = "Extension (vLLM's older name): as structured_outputs.choice")
+  public JsonNode guidedChoice;
+
   @JsonProperty("response_format")
   @Schema(
       description =

@@ -1,0 +1,91 @@
+package dev.shallows.server.inference;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.shallows.engine.generate.SamplingParams;
+import dev.shallows.engine.generate.regex.TextPattern;
+import dev.shallows.server.error.ApiException;
+import dev.shallows.server.openai.SamplingFields;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Guided decoding as vLLM's server takes it: {@code structured_outputs: {"regex": ...}} or {@code
+ * {"choice": [...]}}, or the older {@code guided_regex} / {@code guided_choice}. The whole reply is
+ * then one match of the regex (ECMA-262 syntax, as JSON Schema patterns) or one of the choices.
+ */
+final class GuidedOutputs {
+
+  private static final int MAX_CHOICES = 256;
+
+  private GuidedOutputs() {}
+
+  /** Sets the text pattern on {@code b}; a 400 naming the field for anything invalid. */
+  static void apply(SamplingFields r, SamplingParams.Builder b) {
+    int given =
+        (r.structuredOutputs != null && !r.structuredOutputs.isNull() ? 1 : 0)
+            + (r.guidedRegex != null ? 1 : 0)
+            + (r.guidedChoice != null && !r.guidedChoice.isNull() ? 1 : 0);
+    if (given == 0) {
+      return;
+    }
+    if (given > 1) {
+      throw ApiException.badRequest(
+          "structured_outputs", "give one of structured_outputs, guided_regex and guided_choice");
+    }
+    if (r.guidedRegex != null) {
+      b.textPattern(regex(r.guidedRegex, "guided_regex"));
+    } else if (r.guidedChoice != null) {
+      b.textPattern(choice(r.guidedChoice, "guided_choice"));
+    } else {
+      b.textPattern(structured(r.structuredOutputs));
+    }
+  }
+
+  private static TextPattern structured(JsonNode s) {
+    String at = "structured_outputs";
+    if (!s.isObject() || s.size() != 1) {
+      throw ApiException.badRequest(
+          at, "structured_outputs must be an object with one of 'regex' and 'choice'");
+    }
+    String key = s.fieldNames().next();
+    JsonNode v = s.get(key);
+    return switch (key) {
+      case "regex" -> {
+        if (!v.isTextual()) {
+          throw ApiException.badRequest(at + ".regex", "regex must be a string");
+        }
+        yield regex(v.textValue(), at + ".regex");
+      }
+      case "choice" -> choice(v, at + ".choice");
+      case "json", "json_object" ->
+          throw ApiException.badRequest(
+              at + "." + key, "for JSON give response_format (json_object or json_schema)");
+      default ->
+          throw ApiException.badRequest(
+              at + "." + key, "'" + key + "' is not supported (regex, choice)");
+    };
+  }
+
+  private static TextPattern regex(String regex, String at) {
+    try {
+      return TextPattern.regex(regex);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest(at, "regex: " + e.getMessage());
+    }
+  }
+
+  private static TextPattern choice(JsonNode v, String at) {
+    if (!v.isArray() || v.isEmpty() || v.size() > MAX_CHOICES) {
+      throw ApiException.badRequest(
+          at, "choice must be an array of 1 to " + MAX_CHOICES + " non-empty strings");
+    }
+    List<String> choices = new ArrayList<>();
+    for (JsonNode c : v) {
+      if (!c.isTextual() || c.textValue().isEmpty()) {
+        throw ApiException.badRequest(at, "each choice must be a non-empty string");
+      }
+      choices.add(c.textValue());
+    }
+    return TextPattern.choice(choices);
+  }
+}
