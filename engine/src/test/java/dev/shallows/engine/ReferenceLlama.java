@@ -66,6 +66,31 @@ public final class ReferenceLlama {
     return res;
   }
 
+  /**
+   * The last token's final hidden state (row L of {@link #residuals} through the final RMSNorm),
+   * scaled to unit length: the reference for last-token embeddings. Returns (D).
+   */
+  public double[] embedding(int[] tokens) {
+    double[][] res = residuals(tokens);
+    double[] h = res[res.length - 1];
+    double[] gain = weight("model.norm.weight");
+    double ms = 0;
+    for (double v : h) {
+      ms += v * v / h.length;
+    }
+    double inv = 1 / Math.sqrt(ms + c.rmsNormEps());
+    double[] out = new double[h.length];
+    double norm = 0;
+    for (int i = 0; i < h.length; i++) {
+      out[i] = h[i] * inv * gain[i];
+      norm += out[i] * out[i];
+    }
+    for (int i = 0; i < h.length; i++) {
+      out[i] /= Math.sqrt(norm);
+    }
+    return out;
+  }
+
   private double[][] run(int[] tokens, double[][] residuals) {
     int t = tokens.length;
     int d = c.hiddenSize();

@@ -256,17 +256,30 @@ class SchemaRecognizerTest {
     throw new AssertionError("compiled: " + schema);
   }
 
-  /** A random walk over the alphabet through live states; the text if it completed, else null. */
+  /** A random walk over {@link #ALPHABET} through live states; the text if it completed. */
   private static String walk(JsonSchema schema, Random rnd, int maxChars) {
+    return walk(schema, rnd, maxChars, ALPHABET, false);
+  }
+
+  /**
+   * A random walk over {@code alphabet} through live states (failing at a live state with no
+   * continuation); the text if it completed, else null. {@code favourQuotes}: where a quote may
+   * come, take it one time in eight, so that unbounded strings end.
+   */
+  static String walk(
+      JsonSchema schema, Random rnd, int maxChars, String alphabet, boolean favourQuotes) {
     State s = SchemaRecognizer.start(schema.root());
     StringBuilder out = new StringBuilder();
     List<Character> live = new ArrayList<>();
     while (!s.complete() && out.length() < maxChars) {
       live.clear();
-      for (char c : ALPHABET.toCharArray()) {
+      for (char c : alphabet.toCharArray()) {
         if (SchemaRecognizer.step(s, c).alive()) {
           live.add(c);
         }
+      }
+      if (favourQuotes && live.contains('"') && rnd.nextInt(8) == 0) {
+        live.retainAll(List.of('"'));
       }
       if (live.isEmpty()) {
         fail("a live state has no continuation after " + out);

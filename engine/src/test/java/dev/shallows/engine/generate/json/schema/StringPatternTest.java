@@ -3,14 +3,11 @@ package dev.shallows.engine.generate.json.schema;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
-import dev.shallows.engine.generate.json.schema.SchemaRecognizer.State;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -102,7 +99,7 @@ class StringPatternTest {
       Random rnd = new Random(text.hashCode());
       int completed = 0;
       for (int walk = 0; walk < 120; walk++) {
-        String out = walk(schema, rnd, 200);
+        String out = SchemaRecognizerTest.walk(schema, rnd, 200, WALK_CHARS, true);
         if (out != null) {
           completed++;
           assertTrue(
@@ -134,32 +131,6 @@ class StringPatternTest {
     assertEquals(
         "/properties/s/maximum",
         rejection(object("{\"type\":\"integer\",\"maximum\":\"9\"}")).pointer());
-  }
-
-  /** A random walk over {@link #WALK_CHARS} through live states; the text if it completed. */
-  private static String walk(JsonSchema schema, Random rnd, int maxChars) {
-    State s = SchemaRecognizer.start(schema.root());
-    StringBuilder out = new StringBuilder();
-    List<Character> live = new ArrayList<>();
-    while (!s.complete() && out.length() < maxChars) {
-      live.clear();
-      for (char c : WALK_CHARS.toCharArray()) {
-        if (SchemaRecognizer.step(s, c).alive()) {
-          live.add(c);
-        }
-      }
-      // favour closing quotes a little, so that unbounded strings end
-      if (live.contains('"') && rnd.nextInt(8) == 0) {
-        live.retainAll(List.of('"'));
-      }
-      if (live.isEmpty()) {
-        fail("a live state has no continuation after " + out);
-      }
-      char c = live.get(rnd.nextInt(live.size()));
-      out.append(c);
-      s = SchemaRecognizer.step(s, c);
-    }
-    return s.complete() ? out.toString() : null;
   }
 
   private static boolean validWithFormats(String schema, String text) throws Exception {
