@@ -8,9 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
-import dev.shallows.engine.Decoder;
 import dev.shallows.engine.generate.json.schema.JsonSchema;
-import dev.shallows.store.TextTokenizer;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -60,29 +58,19 @@ class JsonSchemaGenerationTest {
   }
 
   private static void sampleAndValidate(String schemaText) throws Exception {
-    TextTokenizer tok = Stories260K.tokenizer();
     JsonNode schemaNode = JACKSON.readTree(schemaText);
     JsonSchema schema = JsonSchema.compile(schemaNode);
     var validator =
         JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(schemaNode);
     Set<String> replies = new HashSet<>();
-    try (Decoder decoder = DecoderKind.all().get(0).open()) {
-      for (long seed = 0; seed < 8; seed++) {
-        SamplingParams p =
-            SamplingParams.builder()
-                .temperature(1.0)
-                .seed(seed)
-                .maxTokens(400)
-                .jsonSchema(schema)
-                .build();
-        GenerationResult r =
-            new Generation(tok.encode("Once upon a time", true), p, tok).run(decoder, null);
-        // at most ~8 * 6 + 2 * 5 * 6 + 17 + 39 + 90 characters: all close within 400 tokens
-        assertEquals(FinishReason.STOP, r.finishReason(), r.text());
-        JsonNode value = JACKSON.readTree(r.text());
-        assertEquals(Set.of(), validator.validate(value), r.text());
-        replies.add(r.text());
-      }
+    for (GenerationResult r :
+        Stories260K.sample(
+            "Once upon a time", 8, SamplingParams.builder().maxTokens(400).jsonSchema(schema))) {
+      // at most ~8 * 6 + 2 * 5 * 6 + 17 + 39 + 90 characters: all close within 400 tokens
+      assertEquals(FinishReason.STOP, r.finishReason(), r.text());
+      JsonNode value = JACKSON.readTree(r.text());
+      assertEquals(Set.of(), validator.validate(value), r.text());
+      replies.add(r.text());
     }
     int distinct = schemaText.equals(SCHEMA) ? 6 : 2; // the second has only three possible values
     assertTrue(distinct <= replies.size(), "sampling gave few distinct replies: " + replies);

@@ -1,5 +1,6 @@
 package dev.shallows.engine.generate;
 
+import dev.shallows.engine.Decoder;
 import dev.shallows.engine.LlamaWeights;
 import dev.shallows.store.Checkpoint;
 import dev.shallows.store.SharedData;
@@ -9,7 +10,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -49,6 +52,23 @@ public final class Stories260K {
       tokenizer = TextTokenizer.load(dir());
     }
     return tokenizer;
+  }
+
+  /**
+   * Samples {@code seeds} replies to {@code prompt} at temperature 1 (seeds 0, 1, ...) with the
+   * parameters {@code params} gives (a constraint, max_tokens) on a fresh decoder.
+   */
+  public static List<GenerationResult> sample(
+      String prompt, int seeds, SamplingParams.Builder params) {
+    TextTokenizer tok = tokenizer();
+    List<GenerationResult> out = new ArrayList<>();
+    try (Decoder decoder = DecoderKind.all().get(0).open()) {
+      for (long seed = 0; seed < seeds; seed++) {
+        SamplingParams p = params.temperature(1.0).seed(seed).build();
+        out.add(new Generation(tok.encode(prompt, true), p, tok).run(decoder, null));
+      }
+    }
+    return out;
   }
 
   /** The weights, loaded once and never closed (shared by every decoder the tests create). */

@@ -3,9 +3,7 @@ package dev.shallows.engine.generate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.shallows.engine.Decoder;
 import dev.shallows.engine.generate.regex.TextPattern;
-import dev.shallows.store.TextTokenizer;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -27,23 +25,13 @@ class TextPatternGenerationTest {
   }
 
   private static void check(TextPattern pattern, Pattern reference, int distinct) {
-    TextTokenizer tok = Stories260K.tokenizer();
     Set<String> replies = new HashSet<>();
-    try (Decoder decoder = DecoderKind.all().get(0).open()) {
-      for (long seed = 0; seed < 8; seed++) {
-        SamplingParams p =
-            SamplingParams.builder()
-                .temperature(1.0)
-                .seed(seed)
-                .maxTokens(80)
-                .textPattern(pattern)
-                .build();
-        GenerationResult r =
-            new Generation(tok.encode("Lily was", true), p, tok).run(decoder, null);
-        assertEquals(FinishReason.STOP, r.finishReason(), r.text());
-        assertTrue(reference.matcher(r.text()).matches(), r.text());
-        replies.add(r.text());
-      }
+    for (GenerationResult r :
+        Stories260K.sample(
+            "Lily was", 8, SamplingParams.builder().maxTokens(80).textPattern(pattern))) {
+      assertEquals(FinishReason.STOP, r.finishReason(), r.text());
+      assertTrue(reference.matcher(r.text()).matches(), r.text());
+      replies.add(r.text());
     }
     assertTrue(distinct <= replies.size(), "sampling gave few distinct replies: " + replies);
   }
