@@ -1,11 +1,11 @@
 package dev.shallows.engine.generate.regex;
 
+import dev.shallows.engine.generate.CompiledCache;
 import dev.shallows.engine.generate.OutputConstraint;
 import dk.brics.automaton.Automaton;
 import dk.brics.automaton.BasicAutomata;
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,13 +24,7 @@ public final class TextPattern {
 
   static final int MAX_CACHED_STATES = 512;
 
-  private static final Map<String, TextPattern> COMPILED =
-      new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, TextPattern> eldest) {
-          return size() > MAX_PATTERNS;
-        }
-      };
+  private static final CompiledCache<TextPattern> COMPILED = new CompiledCache<>(MAX_PATTERNS);
 
   private final CharAutomaton automaton;
   private final Map<String[], Map<Integer, BitSet>> allowed = new WeakHashMap<>();
@@ -69,16 +63,7 @@ public final class TextPattern {
   }
 
   private static TextPattern cached(String key, java.util.function.Supplier<Automaton> texts) {
-    synchronized (COMPILED) {
-      TextPattern known = COMPILED.get(key);
-      if (known != null) {
-        return known;
-      }
-    }
-    TextPattern compiled = new TextPattern(texts.get());
-    synchronized (COMPILED) {
-      return COMPILED.computeIfAbsent(key, k -> compiled);
-    }
+    return COMPILED.get(key, () -> new TextPattern(texts.get()));
   }
 
   /** Whether {@code text} is a whole match. */

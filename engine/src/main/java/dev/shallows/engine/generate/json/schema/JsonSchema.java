@@ -1,10 +1,10 @@
 package dev.shallows.engine.generate.json.schema;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.shallows.engine.generate.CompiledCache;
 import dev.shallows.engine.generate.OutputConstraint;
 import dev.shallows.engine.generate.json.schema.SchemaRecognizer.State;
 import java.util.BitSet;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,13 +24,7 @@ public final class JsonSchema {
   /** Allowed-token sets kept per schema and vocabulary; cleared when full. */
   static final int MAX_CACHED_STATES = 512;
 
-  private static final Map<String, JsonSchema> COMPILED =
-      new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, JsonSchema> eldest) {
-          return size() > MAX_SCHEMAS;
-        }
-      };
+  private static final CompiledCache<JsonSchema> COMPILED = new CompiledCache<>(MAX_SCHEMAS);
 
   private final SchemaNode root;
   private final State start;
@@ -47,17 +41,7 @@ public final class JsonSchema {
    * @throws UnsupportedSchemaException when it uses what the decoder cannot enforce, naming where
    */
   public static JsonSchema compile(JsonNode schema) {
-    String key = schema.toString();
-    synchronized (COMPILED) {
-      JsonSchema known = COMPILED.get(key);
-      if (known != null) {
-        return known;
-      }
-    }
-    JsonSchema compiled = new JsonSchema(SchemaCompiler.compile(schema));
-    synchronized (COMPILED) {
-      return COMPILED.computeIfAbsent(key, k -> compiled);
-    }
+    return COMPILED.get(schema.toString(), () -> new JsonSchema(SchemaCompiler.compile(schema)));
   }
 
   /** Whether {@code text} is a whole value the schema allows (as the decoder writes it). */
