@@ -52,6 +52,10 @@ class BadInputTest {
             400,
             "stream_options"),
         Arguments.of("{" + M + "," + P + ",\"top_k\":-5}", 400, "top_k"),
+        Arguments.of("{" + M + "," + P + ",\"min_p\":1.5}", 400, "min_p"),
+        Arguments.of("{" + M + "," + P + ",\"min_p\":-0.1}", 400, "min_p"),
+        Arguments.of("{" + M + "," + P + ",\"min_tokens\":-1}", 400, "min_tokens"),
+        Arguments.of("{" + M + "," + P + ",\"max_tokens\":3,\"min_tokens\":4}", 400, "min_tokens"),
         Arguments.of(
             "{" + M + "," + P + ",\"guided_regex\":\"a\",\"guided_choice\":[\"a\"]}",
             400,

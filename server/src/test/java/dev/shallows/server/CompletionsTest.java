@@ -40,7 +40,7 @@ class CompletionsTest {
 
   /**
    * ignore_eos: with EOS forced by logit_bias the reply stops at once, unless EOS is ignored; a
-   * token in stop_token_ids stops it the same way.
+   * token in stop_token_ids stops it the same way, and min_tokens holds both off.
    */
   @Test
   void ignoreEosGeneratesPastTheEndOfSequence() {
@@ -72,6 +72,11 @@ class CompletionsTest {
     assertEquals("stop", stoppedById.getString("choices[0].finish_reason"));
     assertEquals(1, stoppedById.getInt("usage.completion_tokens"));
     assertEquals("", stoppedById.getString("choices[0].text"));
+    // min_tokens: the forced stop token cannot end the reply before 4 tokens
+    body.put("min_tokens", 4);
+    JsonPath atLeast = complete(body);
+    assertEquals("stop", atLeast.getString("choices[0].finish_reason"));
+    assertEquals(5, atLeast.getInt("usage.completion_tokens")); // 4, then the stop token
   }
 
   /** llama2.c's run.c reference (-t 0 -n 64 -i PROMPT), byte for byte, through HTTP. */

@@ -358,6 +358,13 @@ public final class Generation {
       promptLastLogits = null; // siblings share it in the step that prefilled the prompt only
     }
     double[] logprobRow = params.logprobs() != null ? Sampler.logSoftmax(logits) : null;
+    if (events.size() < params.minTokens()) {
+      for (int id : stopIds) {
+        if (id < logits.length) {
+          logits[id] = Float.NEGATIVE_INFINITY; // min_tokens: no end yet
+        }
+      }
+    }
     if (constraint != null && constraint.mask(logits) == 0) {
       throw new IllegalStateException(
           "no token of the vocabulary continues the constrained output");

@@ -52,6 +52,9 @@ public final class Sampler {
     if (params.topP() < 1) {
       topP(probs, params.topP());
     }
+    if (params.minP() > 0) {
+      minP(probs, params.minP());
+    }
     return draw(probs, rng.nextDouble());
   }
 
@@ -168,6 +171,28 @@ public final class Sampler {
     }
     for (int i = 0; i < n; i++) {
       probs[i] = keep[i] ? probs[i] / mass : 0;
+    }
+  }
+
+  /**
+   * Min-p filter in place: zeroes the tokens whose probability is below {@code p} times the largest
+   * and renormalizes (the most likely token always stays).
+   */
+  public static void minP(double[] probs, double p) {
+    double max = 0;
+    for (double v : probs) {
+      max = Math.max(max, v);
+    }
+    double floor = p * max;
+    double mass = 0;
+    for (int i = 0; i < probs.length; i++) {
+      if (probs[i] < floor) {
+        probs[i] = 0;
+      }
+      mass += probs[i];
+    }
+    for (int i = 0; i < probs.length; i++) {
+      probs[i] /= mass;
     }
   }
 

@@ -38,6 +38,10 @@ import java.util.Map;
  *     the generation stops (finish "stop") when the object closes
  * @param jsonSchema OpenAI's structured output: only tokens that continue a value the schema allows
  *     are sampled, and the generation stops when it closes; null = none
+ * @param minP keep only tokens with probability >= minP times the most likely one's (after the
+ *     temperature, top-k and top-p); 0 disables it
+ * @param minTokens the end-of-sequence and stop token ids cannot end the reply before this many
+ *     tokens (stop strings still can)
  * @param textPattern guided decoding (vLLM's regex / choice): the whole output is one text of the
  *     pattern; the end tokens are allowed only where the text so far is a whole match; null = none
  */
@@ -58,7 +62,9 @@ public record SamplingParams(
     Map<Integer, Double> logitBias,
     boolean jsonObject,
     JsonSchema jsonSchema,
-    TextPattern textPattern) {
+    TextPattern textPattern,
+    double minP,
+    int minTokens) {
 
   /** Largest |bias| of a {@code logit_bias} entry (OpenAI's limit). */
   public static final double MAX_LOGIT_BIAS = 100;
@@ -72,6 +78,9 @@ public record SamplingParams(
     }
     if (!(topP > 0 && topP <= 1)) {
       throw new BadParameterException("top_p", "must be in (0, 1], got " + topP);
+    }
+    if (!(minP >= 0 && minP <= 1)) {
+      throw new BadParameterException("min_p", "must be in [0, 1], got " + minP);
     }
     if (topK < 0) {
       throw new BadParameterException("top_k", "must be >= 0 (0 disables it), got " + topK);
@@ -90,6 +99,10 @@ public record SamplingParams(
     }
     if (maxTokens < 0) {
       throw new BadParameterException("max_tokens", "must be >= 0, got " + maxTokens);
+    }
+    if (minTokens < 0 || minTokens > maxTokens) {
+      throw new BadParameterException(
+          "min_tokens", "must be in [0, max_tokens = " + maxTokens + "], got " + minTokens);
     }
     if (logprobs != null && (logprobs < 0 || logprobs > MAX_LOGPROBS)) {
       throw new BadParameterException(
@@ -163,6 +176,8 @@ public record SamplingParams(
     b.jsonObject = jsonObject;
     b.jsonSchema = jsonSchema;
     b.textPattern = textPattern;
+    b.minP = minP;
+    b.minTokens = minTokens;
     return b;
   }
 
@@ -195,6 +210,8 @@ public record SamplingParams(
     private boolean jsonObject;
     private JsonSchema jsonSchema;
     private TextPattern textPattern;
+    private double minP = 0;
+    private int minTokens = 0;
 
     private Builder() {}
 
@@ -283,6 +300,16 @@ public record SamplingParams(
       return this;
     }
 
+    public Builder minP(double v) {
+      minP = v;
+      return this;
+    }
+
+    public Builder minTokens(int v) {
+      minTokens = v;
+      return this;
+    }
+
     public SamplingParams build() {
       return new SamplingParams(
           temperature,
@@ -301,7 +328,9 @@ public record SamplingParams(
           logitBias,
           jsonObject,
           jsonSchema,
-          textPattern);
+          textPattern,
+          minP,
+          minTokens);
     }
   }
 }

@@ -67,6 +67,25 @@ class SamplerTest {
   }
 
   @Test
+  void minPKeepsTokensAtLeastPTimesTheMostLikely() {
+    double[] p = {0.15, 0.5, 0.05, 0.3};
+    Sampler.minP(p, 0.4); // floor 0.2: 0.5 and 0.3 stay
+    assertArrayEquals(new double[] {0, 0.5 / 0.8, 0, 0.3 / 0.8}, p, 1e-12);
+    double[] q = {0.15, 0.5, 0.05, 0.3};
+    Sampler.minP(q, 1); // only the most likely
+    assertArrayEquals(new double[] {0, 1, 0, 0}, q, 1e-12);
+    // sampled through the params: a token below the floor is never drawn
+    SamplingParams params = SamplingParams.builder().temperature(1).minP(0.3).seed(3L).build();
+    Sampler s = new Sampler(params, new TokenCounts(new int[0]));
+    float[] logits = {0f, (float) Math.log(0.2), (float) Math.log(0.5)}; // 0.2 of the top: out
+    java.util.Set<Integer> drawn = new java.util.HashSet<>();
+    for (int i = 0; i < 2000; i++) {
+      drawn.add(s.sample(logits.clone()));
+    }
+    assertEquals(java.util.Set.of(0, 2), drawn);
+  }
+
+  @Test
   void drawInvertsTheCumulativeDistribution() {
     double[] p = {0.2, 0.3, 0.5};
     assertEquals(0, Sampler.draw(p, 0.0));

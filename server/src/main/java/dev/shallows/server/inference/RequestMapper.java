@@ -268,6 +268,12 @@ public final class RequestMapper {
     if (r.ignoreEos != null) {
       b.ignoreEos(r.ignoreEos);
     }
+    if (r.minP != null) {
+      b.minP(r.minP);
+    }
+    if (r.minTokens != null) {
+      b.minTokens(r.minTokens);
+    }
     if (r.stopTokenIds != null) {
       if (r.stopTokenIds.contains(null)) {
         throw ApiException.badRequest("stop_token_ids", "stop_token_ids must be integers");

@@ -59,6 +59,20 @@ public abstract class SamplingFields extends LenientRequest {
   @Schema(description = "Extension (not OpenAI): CTRL-style repetition penalty, 1 = off")
   public Double repetitionPenalty;
 
+  @JsonProperty("min_p")
+  @Schema(
+      description =
+          "Extension (not OpenAI, as vLLM's and llama.cpp's): keep only tokens at least min_p times"
+              + " as likely as the most likely one; 0 = off")
+  public Double minP;
+
+  @JsonProperty("min_tokens")
+  @Schema(
+      description =
+          "Extension (not OpenAI, as vLLM's): the end-of-sequence and stop_token_ids cannot end the"
+              + " reply before this many tokens")
+  public Integer minTokens;
+
   @JsonProperty("ignore_eos")
   @Schema(
       description =
