@@ -190,15 +190,7 @@ final class SchemaCompiler {
       case "object" -> object(s, at);
       case "array" -> array(s, at);
       case "string" -> string(s, at);
-      case "number" -> {
-        for (String b : BOUNDS) {
-          if (s.has(b)) {
-            throw new UnsupportedSchemaException(
-                at + "/" + b, b + " is supported on integers only");
-          }
-        }
-        yield new NumberNode(false);
-      }
+      case "number" -> number(s, at);
       case "integer" -> integer(s, at);
       case "boolean" -> new LiteralNode(List.of("true", "false"));
       default -> new LiteralNode(List.of("null"));
@@ -267,7 +259,48 @@ final class SchemaCompiler {
     try {
       String pattern = IntegerRange.pattern(lo, hi);
       return new NumberNode(
-          CharAutomaton.of(EcmaRegex.search(pattern), null, 0, Integer.MAX_VALUE));
+          true, CharAutomaton.of(EcmaRegex.search(pattern), null, 0, Integer.MAX_VALUE));
+    } catch (IllegalArgumentException e) {
+      throw new UnsupportedSchemaException(at, e.getMessage());
+    }
+  }
+
+  /** A number, bounded if the schema gives any of {@link #BOUNDS} (integers only). */
+  private static SchemaNode number(JsonNode s, String at) {
+    if (BOUNDS.stream().noneMatch(s::has)) {
+      return new NumberNode(false);
+    }
+    long[] edge = {Long.MIN_VALUE, Long.MAX_VALUE};
+    boolean[] exclusive = {false, false};
+    for (String key : BOUNDS) {
+      JsonNode v = s.get(key);
+      if (v == null) {
+        continue;
+      }
+      if (!v.isNumber() || v.decimalValue().stripTrailingZeros().scale() > 0) {
+        throw new UnsupportedSchemaException(
+            at + "/" + key, key + " on a number must be an integer (any bound on an integer)");
+      }
+      int side = key.contains("inimum") ? 0 : 1;
+      boolean ex = key.startsWith("exclusive");
+      long value = bound(s, key, RoundingMode.UNNECESSARY, 0, at);
+      boolean tighter =
+          side == 0
+              ? value > edge[0] || (value == edge[0] && ex)
+              : value < edge[1] || (value == edge[1] && ex);
+      if (tighter) {
+        edge[side] = value;
+        exclusive[side] = ex;
+      }
+    }
+    try {
+      return new NumberNode(
+          false,
+          CharAutomaton.of(
+              NumberRange.of(edge[0], exclusive[0], edge[1], exclusive[1]),
+              null,
+              0,
+              Integer.MAX_VALUE));
     } catch (IllegalArgumentException e) {
       throw new UnsupportedSchemaException(at, e.getMessage());
     }

@@ -99,20 +99,19 @@ sealed interface SchemaNode {
   }
 
   /**
-   * A JSON number; an integer has neither fraction nor exponent. A bounded integer's text follows
-   * an automaton of the integers in its range ({@link IntegerRange}).
+   * A JSON number; an integer has neither fraction nor exponent. A bounded one's text follows an
+   * automaton of the numbers in its range ({@link IntegerRange}, {@link NumberRange}).
    */
   final class NumberNode implements SchemaNode {
     final boolean integer;
     final CharAutomaton range; // null: any number of the kind
 
     NumberNode(boolean integer) {
-      this.integer = integer;
-      this.range = null;
+      this(integer, null);
     }
 
-    NumberNode(CharAutomaton range) {
-      this.integer = true;
+    NumberNode(boolean integer, CharAutomaton range) {
+      this.integer = integer;
       this.range = range;
     }
   }

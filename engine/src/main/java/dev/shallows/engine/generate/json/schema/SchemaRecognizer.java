@@ -86,8 +86,8 @@ final class SchemaRecognizer {
   /** Inside a number: the part being read and its digits so far. */
   record Num(NumberNode node, int part, int digits) implements Frame {}
 
-  /** Inside a bounded integer: the state of its range's automaton. */
-  record Int(NumberNode node, int state) implements Frame {}
+  /** Inside a bounded number: the state of its range's automaton. */
+  record Bounded(NumberNode node, int state) implements Frame {}
 
   /**
    * Digits per number part at most (integer and fraction; exponent {@value #MAX_EXPONENT_DIGITS}),
@@ -239,8 +239,8 @@ final class SchemaRecognizer {
       string(str, s.below(), c, out);
     } else if (f instanceof Num n) {
       number(n, s.below(), c, out);
-    } else if (f instanceof Int n) {
-      boundedInteger(n, s.below(), c, out);
+    } else if (f instanceof Bounded n) {
+      boundedNumber(n, s.below(), c, out);
     } else if (f instanceof Lit l) {
       literal(l, s.below(), c, out);
     } else if (f instanceof Obj o) {
@@ -277,7 +277,7 @@ final class SchemaRecognizer {
     } else if (n instanceof NumberNode num && num.range != null) {
       int t = num.range.step(num.range.start(), 0, c);
       if (t >= 0) {
-        out.add(Stack.of(new Int(num, t), below));
+        out.add(Stack.of(new Bounded(num, t), below));
       }
     } else if (n instanceof NumberNode num) {
       if (c == '-') {
@@ -416,13 +416,13 @@ final class SchemaRecognizer {
     }
   }
 
-  /** A bounded integer: its automaton takes the digits; any other character may end it. */
-  private static void boundedInteger(Int n, Stack below, char c, List<Stack> out) {
+  /** A bounded number: its automaton takes the characters; any other character may end it. */
+  private static void boundedNumber(Bounded n, Stack below, char c, List<Stack> out) {
     CharAutomaton range = n.node().range;
     int t = range.step(n.state(), 0, c);
     if (t >= 0) {
-      out.add(Stack.of(new Int(n.node(), t), below));
-    } else if (range.accepts(n.state(), 0) && (c < '0' || c > '9')) {
+      out.add(Stack.of(new Bounded(n.node(), t), below));
+    } else if (range.accepts(n.state(), 0) && "0123456789.-+eE".indexOf(c) < 0) {
       step(close(below), c, out); // the number ended: c belongs to what follows
     }
   }

@@ -205,9 +205,9 @@ class SchemaRecognizerTest {
   @Test
   void whatCannotBeEnforcedIsRefusedWithItsPlace() {
     assertEquals(
-        "/properties/name/minimum",
+        "/properties/name/multipleOf",
         rejection(
-                "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"number\",\"minimum\":1}}}")
+                "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"number\",\"multipleOf\":2}}}")
             .pointer());
     assertEquals(
         "/items/oneOf",

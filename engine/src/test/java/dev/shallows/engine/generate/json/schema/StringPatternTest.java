@@ -86,7 +86,10 @@ class StringPatternTest {
               + "\"maxItems\":4}",
           "{\"type\":\"array\",\"items\":{\"anyOf\":[{\"type\":\"integer\",\"exclusiveMinimum\":10.5,"
               + "\"exclusiveMaximum\":1000},{\"type\":[\"integer\",\"null\"],\"maximum\":-3}]},"
-              + "\"maxItems\":3}");
+              + "\"maxItems\":3}",
+          "{\"type\":\"array\",\"items\":{\"type\":\"number\",\"minimum\":-1,\"exclusiveMaximum\":2},"
+              + "\"maxItems\":4}",
+          "{\"type\":\"number\",\"exclusiveMinimum\":0,\"maximum\":1}");
 
   /** Characters of the walks: all the formats need, escapes, and some that none allows. */
   private static final String WALK_CHARS = "{}[],0123456789abcdeflsxyzABCTZ:.-+@_ \"\\/nu\u00e9";
@@ -111,6 +114,21 @@ class StringPatternTest {
   }
 
   @Test
+  void boundedNumbersStayInTheirRange() throws Exception {
+    JsonSchema s =
+        SchemaRecognizerTest.schema(
+            object("{\"type\":\"number\",\"exclusiveMinimum\":0,\"maximum\":1}"));
+    assertTrue(s.accepts("{\"s\":0.5}"));
+    assertTrue(s.accepts("{\"s\":1.000}"));
+    assertTrue(s.accepts("{\"s\":1}"));
+    assertFalse(s.accepts("{\"s\":0}"));
+    assertFalse(s.acceptsPrefix("{\"s\":0.00}"), "0.00 can still become 0.001");
+    assertFalse(s.acceptsPrefix("{\"s\":1.01"));
+    assertFalse(s.acceptsPrefix("{\"s\":1e"), "no exponent in a bounded number");
+    assertFalse(s.acceptsPrefix("{\"s\":-"));
+  }
+
+  @Test
   void boundedIntegersStayInTheirRange() throws Exception {
     JsonSchema s =
         SchemaRecognizerTest.schema(
@@ -124,7 +142,7 @@ class StringPatternTest {
     assertTrue(s.accepts("{\"s\":0 }"));
     assertEquals(
         "/properties/s/minimum",
-        rejection(object("{\"type\":\"number\",\"minimum\":0}")).pointer());
+        rejection(object("{\"type\":\"number\",\"minimum\":0.5}")).pointer());
     assertEquals(
         "/properties/s",
         rejection(object("{\"type\":\"integer\",\"minimum\":3,\"maximum\":2.5}")).pointer());
