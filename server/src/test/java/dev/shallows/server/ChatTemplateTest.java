@@ -30,6 +30,46 @@ class ChatTemplateTest {
           + " message['content'] | trim + ' [/INST]' }}{% elif message['role'] == 'assistant' %}{{ ' '"
           + "  + message['content'] | trim + ' ' + eos_token }}{% endif %}{% endfor %}";
 
+  // tools as Qwen2.5's template lists them (shortened), and Llama 3.1's indented form
+  static final String TOOLS =
+      "{%- if tools %}<tools>{% for tool in tools %}\n{{ tool | tojson }}{% endfor %}\n</tools>\n"
+          + "{{ tools[0] | tojson(indent=2) }}\n{%- endif %}{% for message in messages %}"
+          + "<|im_start|>{{ message['role'] }}\n{{ message['content'] }}<|im_end|>\n{% endfor %}"
+          + "<|im_start|>assistant\n";
+
+  @Test
+  void toolsReachTheTemplateAsPythonsJsonDumpsWritesThem() throws Exception {
+    ChatTemplate t = new ChatTemplate(TOOLS, "", "");
+    var tools =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(
+                "[{\"type\":\"function\",\"function\":{\"name\":\"find\",\"description\":\"Finds \\\"a\\\" café\","
+                    + "\"parameters\":{\"type\":\"object\",\"properties\":{\"n\":{\"type\":\"integer\"}},"
+                    + "\"required\":[\"n\"]}}}]");
+    String out = t.render(List.of(new Message("user", "Hi")), tools);
+    String oneLine =
+        "{\"type\": \"function\", \"function\": {\"name\": \"find\", \"description\": \"Finds"
+            + " \\\"a\\\" café\", \"parameters\": {\"type\": \"object\", \"properties\": {\"n\":"
+            + " {\"type\": \"integer\"}}, \"required\": [\"n\"]}}}";
+    String indented =
+        "{\n  \"type\": \"function\",\n  \"function\": {\n    \"name\": \"find\",\n"
+            + "    \"description\": \"Finds \\\"a\\\" café\",\n    \"parameters\": {\n"
+            + "      \"type\": \"object\",\n      \"properties\": {\n        \"n\": {\n"
+            + "          \"type\": \"integer\"\n        }\n      },\n      \"required\": [\n"
+            + "        \"n\"\n      ]\n    }\n  }\n}";
+    assertEquals(
+        "<tools>" // trim_blocks, as Hugging Face renders: no newline right after a block tag
+            + oneLine
+            + "</tools>\n"
+            + indented
+            + "<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n",
+        out);
+    assertEquals(
+        "<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n",
+        t.render(List.of(new Message("user", "Hi"))),
+        "no tools, no tools block");
+  }
+
   @Test
   void defaultTemplateIsAPlainTranscript() {
     ChatTemplate t = new ChatTemplate(null, "<s>", "</s>");

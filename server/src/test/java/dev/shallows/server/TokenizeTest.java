@@ -108,5 +108,23 @@ class TokenizeTest {
         .then()
         .statusCode(400)
         .body("error.param", equalTo("model"));
+    for (Map<String, Object> bad :
+        List.of(
+            Map.<String, Object>of("model", TestModel.MODEL, "prompt", "x", "tools", List.of()),
+            Map.<String, Object>of(
+                "model",
+                TestModel.MODEL,
+                "messages",
+                List.of(Map.of("role", "user", "content", "y")),
+                "tools",
+                "f"))) {
+      given()
+          .contentType(ContentType.JSON)
+          .body(bad)
+          .post("/tokenize")
+          .then()
+          .statusCode(400)
+          .body("error.param", equalTo("tools"));
+    }
   }
 }

@@ -52,6 +52,9 @@ public class TokenizeResource {
     ModelRegistry r = checkModel(req == null ? null : req.model);
     boolean hasPrompt = req.prompt != null;
     boolean hasMessages = req.messages != null;
+    if (hasPrompt && req.tools != null) {
+      throw ApiException.badRequest("tools", "tools go with messages");
+    }
     if (hasPrompt == hasMessages) {
       throw ApiException.badRequest("prompt", "give exactly one of prompt and messages");
     }
@@ -64,9 +67,12 @@ public class TokenizeResource {
       if (req.messages.isEmpty()) {
         throw ApiException.badRequest("messages", "messages must be a non-empty array");
       }
+      if (req.tools != null && !req.tools.isNull() && !req.tools.isArray()) {
+        throw ApiException.badRequest("tools", "tools must be an array");
+      }
       ids =
           inference.encodeChat(
-              r.chatTemplate().render(RequestMapper.templateMessages(req.messages)));
+              r.chatTemplate().render(RequestMapper.templateMessages(req.messages), req.tools));
     }
     List<Integer> out = new ArrayList<>(ids.length);
     for (int id : ids) {

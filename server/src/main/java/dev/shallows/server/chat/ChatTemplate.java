@@ -1,5 +1,7 @@
 package dev.shallows.server.chat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.interpret.RenderResult;
@@ -15,9 +17,10 @@ import java.util.Map;
 /**
  * Renders chat messages into a prompt with the model's Jinja chat template ({@code chat_template}
  * of tokenizer_config.json), as Hugging Face's {@code apply_chat_template} does: variables {@code
- * messages}, {@code bos_token}, {@code eos_token}, {@code add_generation_prompt=true} and the
- * function {@code raise_exception(msg)}. Models without a template get {@link #DEFAULT_TEMPLATE}, a
- * plain-text transcript ending with {@code "Assistant:"} that any base model can continue.
+ * messages}, {@code tools}, {@code bos_token}, {@code eos_token}, {@code
+ * add_generation_prompt=true} and the function {@code raise_exception(msg)}. Models without a
+ * template get {@link #DEFAULT_TEMPLATE}, a plain-text transcript ending with {@code "Assistant:"}
+ * that any base model can continue.
  */
 public final class ChatTemplate {
 
@@ -28,6 +31,8 @@ public final class ChatTemplate {
   public static final String DEFAULT_TEMPLATE =
       "{% for message in messages %}{{ message['role'] | capitalize }}: {{ message['content'] }}\n"
           + "{% endfor %}{% if add_generation_prompt %}Assistant:{% endif %}";
+
+  private static final ObjectMapper TOOLS = new ObjectMapper();
 
   private final String source;
   private final boolean builtIn;
@@ -48,6 +53,7 @@ public final class ChatTemplate {
                 .withLstripBlocks(true)
                 .withFailOnUnknownTokens(false)
                 .build());
+    jinjava.getGlobalContext().registerFilter(new PythonJsonFilter());
     jinjava
         .getGlobalContext()
         .registerFunction(
@@ -74,6 +80,15 @@ public final class ChatTemplate {
 
   /** The prompt text for {@code messages}, ready for the assistant's reply. */
   public String render(List<Message> messages) {
+    return render(messages, null);
+  }
+
+  /**
+   * The prompt text for {@code messages} with the request's {@code tools} (OpenAI's list of
+   * functions, null for none) in the template's {@code tools} variable, as Hugging Face passes
+   * them; templates that do not use it (the default among them) leave them out.
+   */
+  public String render(List<Message> messages, JsonNode tools) {
     List<Map<String, Object>> msgs = new ArrayList<>();
     for (Message m : messages) {
       Map<String, Object> map = new LinkedHashMap<>();
@@ -86,6 +101,8 @@ public final class ChatTemplate {
     vars.put("bos_token", bosToken);
     vars.put("eos_token", eosToken);
     vars.put("add_generation_prompt", true);
+    vars.put(
+        "tools", tools == null || tools.isNull() ? null : TOOLS.convertValue(tools, List.class));
     RenderResult r;
     try {
       r = jinjava.renderForResult(source, vars);

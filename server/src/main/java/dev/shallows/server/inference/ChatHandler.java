@@ -39,7 +39,10 @@ public class ChatHandler {
     int n = req.n == null ? 1 : req.n;
     Router.Decision d = inference.route(req.model, req.user, session);
     String prompt =
-        inference.registry().chatTemplate().render(RequestMapper.templateMessages(req.messages));
+        inference
+            .registry()
+            .chatTemplate()
+            .render(RequestMapper.templateMessages(req.messages), req.tools);
     int[] ids = inference.encodeChat(prompt);
     boolean explicit = req.maxCompletionTokens != null || req.maxTokens != null;
     params =

@@ -17,6 +17,9 @@ public class TokenizeRequest extends LenientRequest {
   @Schema(description = "Chat messages, rendered with the model's chat template first")
   public List<ChatMessage> messages;
 
+  @Schema(description = "With messages: the tools the chat template renders (as chat completions)")
+  public com.fasterxml.jackson.databind.JsonNode tools;
+
   @JsonProperty("add_special_tokens")
   @Schema(
       description = "Prompts only: add BOS as the tokenizer does for completions (default true)")
