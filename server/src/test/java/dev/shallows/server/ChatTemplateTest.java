@@ -70,6 +70,34 @@ class ChatTemplateTest {
         "no tools, no tools block");
   }
 
+  // Llama 3.1's way of writing earlier calls and their results (shortened)
+  static final String CALLS =
+      "{% for message in messages %}{% if message.tool_calls %}{% for c in message.tool_calls %}"
+          + "CALL {{ c.function.name }} {{ c.function.arguments | tojson }}\n{% endfor %}"
+          + "{% elif message.role == 'tool' %}RESULT({{ message.tool_call_id }}) {{ message.content }}\n"
+          + "{% else %}{{ message.role }}: {{ message.content }}\n{% endif %}{% endfor %}";
+
+  @Test
+  void earlierCallsReachATemplateStructuredWithParsedArguments() throws Exception {
+    var calls =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(
+                "[{\"id\":\"c1\",\"type\":\"function\",\"function\":{\"name\":\"find\","
+                    + "\"arguments\":\"{\\\"n\\\":3}\"}}]");
+    List<Message> history =
+        List.of(
+            new Message("user", "Find 3"),
+            new Message("assistant", calls.toString(), calls, true, null),
+            new Message("tool", "found", null, false, "c1"));
+    assertEquals(
+        "user: Find 3\nCALL find {\"n\": 3}\nRESULT(c1) found\n",
+        new ChatTemplate(CALLS, "", "").render(history));
+    // the default transcript shows the calls as their JSON
+    assertEquals(
+        "User: Find 3\nAssistant: " + calls + "\nTool: found\nAssistant:",
+        new ChatTemplate(null, "", "").render(history));
+  }
+
   @Test
   void defaultTemplateIsAPlainTranscript() {
     ChatTemplate t = new ChatTemplate(null, "<s>", "</s>");

@@ -75,8 +75,17 @@ public final class ChatTemplate {
     return source;
   }
 
-  /** One message: a role and its text. */
-  public record Message(String role, String content) {}
+  /**
+   * One message: a role and its text; for an assistant message with earlier tool calls, the calls
+   * (OpenAI's list; null otherwise) and whether {@code content} is only their JSON, standing in for
+   * no content; for a tool result, the id of the call it answers (or null).
+   */
+  public record Message(
+      String role, String content, JsonNode toolCalls, boolean callsOnly, String toolCallId) {
+    public Message(String role, String content) {
+      this(role, content, null, false, null);
+    }
+  }
 
   /** The prompt text for {@code messages}, ready for the assistant's reply. */
   public String render(List<Message> messages) {
@@ -93,7 +102,15 @@ public final class ChatTemplate {
     for (Message m : messages) {
       Map<String, Object> map = new LinkedHashMap<>();
       map.put("role", m.role());
-      map.put("content", m.content());
+      // the default transcript shows earlier calls as their JSON; a model's template gets them
+      // structured, as Hugging Face's tool-use templates expect
+      map.put("content", m.callsOnly() && !builtIn ? "" : m.content());
+      if (m.toolCalls() != null && !builtIn) {
+        map.put("tool_calls", toolCalls(m.toolCalls()));
+      }
+      if (m.toolCallId() != null) {
+        map.put("tool_call_id", m.toolCallId());
+      }
       msgs.add(map);
     }
     Map<String, Object> vars = new HashMap<>();
@@ -127,6 +144,30 @@ public final class ChatTemplate {
       }
     }
     return r.getOutput();
+  }
+
+  /**
+   * OpenAI's tool calls as templates take them: each function's {@code arguments} parsed from its
+   * JSON string into an object (Hugging Face's convention), kept as text if it is not JSON.
+   */
+  private static List<?> toolCalls(JsonNode calls) {
+    List<Object> out = new ArrayList<>();
+    for (JsonNode call : calls) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> c = TOOLS.convertValue(call, Map.class);
+      JsonNode args = call.path("function").path("arguments");
+      if (args.isTextual() && c.get("function") instanceof Map<?, ?> f) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> function = (Map<String, Object>) f;
+        try {
+          function.put("arguments", TOOLS.readValue(args.textValue(), Object.class));
+        } catch (java.io.IOException notJson) {
+          // left as the text it is
+        }
+      }
+      out.add(c);
+    }
+    return out;
   }
 
   /** The ApiException raised by raise_exception, however deep Jinjava wrapped it. */

@@ -166,7 +166,18 @@ public final class RequestMapper {
       if (m == null || m.role == null) {
         throw ApiException.badRequest(at + ".role", "every message needs a role");
       }
-      out.add(new ChatTemplate.Message(m.role, messageText(m, at)));
+      boolean calls = m.toolCalls != null && !m.toolCalls.isNull();
+      if (calls && !m.toolCalls.isArray()) {
+        throw ApiException.badRequest(at + ".tool_calls", "tool_calls must be an array");
+      }
+      boolean noContent = m.content == null || m.content.isNull();
+      out.add(
+          new ChatTemplate.Message(
+              m.role,
+              messageText(m, at),
+              calls ? m.toolCalls : null,
+              calls && noContent,
+              m.toolCallId));
     }
     return out;
   }
