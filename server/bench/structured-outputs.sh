@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Measures what constrained decoding costs per generated token on the built-in model: free text (the
 # baseline), JSON mode (response_format json_object), a JSON schema sent before (its allowed-token
-# sets cached) and a JSON schema never seen (a new maxLength each time, so every state is computed).
-# Each round sends the four kinds in turn (greedy, the same chat prompt) and the report gives the
+# sets cached), a JSON schema never seen (a new maxLength each time, so every state is computed), a
+# new schema with patterns and formats (their automata compiled per request), and a new guided regex
+# (structured_outputs.regex). Each round sends the six kinds in turn (greedy, the same chat prompt) and the report gives the
 # median milliseconds per completion token and the ratio to free text.
 # Usage: server/bench/structured-outputs.sh   (after `mvn -B install -DskipTests`)
 set -euo pipefail
@@ -32,14 +33,20 @@ send() { # $1 = extra JSON fields; prints ms per completion token
   awk -v s="$seconds" -v t="$tokens" 'BEGIN {printf "%.3f\n", s * 1000 / t}'
 }
 
+patterned() { # $1 = a count that makes the schema new
+  echo "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\",\"pattern\":\"^[A-Z][a-z]{1,$1} [A-Z][a-z]{1,12}\$\"},\"born\":{\"type\":\"string\",\"format\":\"date\"},\"email\":{\"type\":\"string\",\"format\":\"email\",\"maxLength\":$((20 + $1))},\"year\":{\"type\":\"integer\",\"minimum\":1900,\"maximum\":2030}},\"required\":[\"name\",\"born\",\"email\",\"year\"],\"additionalProperties\":false}"
+}
+
 warm_format=",\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"person\",\"schema\":$(schema 30)}}"
 send "" > /dev/null; send "$warm_format" > /dev/null # JIT warm-up and the warm schema's first use
-text=() mode=() warm=() cold=()
+text=() mode=() warm=() cold=() pat=() regex=()
 for round in $(seq "$ROUNDS"); do
   text+=("$(send "")")
   mode+=("$(send ",\"response_format\":{\"type\":\"json_object\"}")")
   warm+=("$(send "$warm_format")")
   cold+=("$(send ",\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"p$round\",\"schema\":$(schema $((40 + round)))}}")")
+  pat+=("$(send ",\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"q$round\",\"schema\":$(patterned $((8 + round)))}}")")
+  regex+=("$(send ",\"structured_outputs\":{\"regex\":\"(He|She) (was|is) [a-z ]{1,$((30 + round))}\\\\.\"}")")
 done
 t=$(printf '%s\n' "${text[@]}" | median)
 report() { printf '%-34s %7.2f ms/token  %.2fx\n' "$1" "$2" "$(awk -v a="$2" -v b="$t" 'BEGIN {print a / b}')"; }
@@ -48,3 +55,5 @@ report "free text (baseline)" "$t"
 report "json_object" "$(printf '%s\n' "${mode[@]}" | median)"
 report "json_schema, seen before" "$(printf '%s\n' "${warm[@]}" | median)"
 report "json_schema, new each time" "$(printf '%s\n' "${cold[@]}" | median)"
+report "json_schema + patterns/formats, new" "$(printf '%s\n' "${pat[@]}" | median)"
+report "guided regex, new each time" "$(printf '%s\n' "${regex[@]}" | median)"
