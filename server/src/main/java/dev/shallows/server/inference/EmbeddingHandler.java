@@ -82,10 +82,14 @@ public class EmbeddingHandler {
         data.add(new EmbeddingResponse.Item("embedding", i, base64 ? base64(e) : e));
         tokens += inputs.get(i).length;
       }
-    } catch (ExecutionException | TimeoutException | java.util.concurrent.CancellationException e) {
+    } catch (ExecutionException e) {
       pending.forEach(f -> f.cancel(false));
       throw new ApiException(
-          503, "server_error", null, "embedding_failed", "the embedding did not finish: " + e);
+          500, "server_error", null, "embedding_failed", "the embedding failed: " + e.getCause());
+    } catch (TimeoutException | java.util.concurrent.CancellationException e) {
+      pending.forEach(f -> f.cancel(false)); // timed out, or the variant shut down meanwhile
+      throw new ApiException(
+          503, "server_error", null, "embedding_unavailable", "the embedding did not finish: " + e);
     }
     EmbeddingResponse body =
         new EmbeddingResponse(
