@@ -1,8 +1,9 @@
 package dev.shallows.engine.generate.regex;
 
 import dk.brics.automaton.Automaton;
-import dk.brics.automaton.BasicAutomata;
 import dk.brics.automaton.RunAutomaton;
+import dk.brics.automaton.State;
+import dk.brics.automaton.Transition;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,11 +83,19 @@ public final class CharAutomaton {
     return p;
   }
 
-  /** Every string of BMP characters that are not surrogates. */
+  /**
+   * Every string of BMP characters that are not surrogates: one accepting state, deterministic, so
+   * that intersecting with it keeps an automaton deterministic.
+   */
   private static Automaton bmp() {
-    return BasicAutomata.makeCharRange('\0', '\ud7ff')
-        .union(BasicAutomata.makeCharRange('\ue000', '\uffff'))
-        .repeat();
+    State s = new State();
+    s.setAccept(true);
+    s.addTransition(new Transition('\0', '\ud7ff', s));
+    s.addTransition(new Transition('\ue000', '\uffff', s));
+    Automaton a = new Automaton();
+    a.setInitialState(s);
+    a.setDeterministic(true);
+    return a;
   }
 
   /**

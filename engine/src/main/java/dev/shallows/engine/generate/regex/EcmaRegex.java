@@ -24,6 +24,13 @@ public final class EcmaRegex {
   /** The largest count a {@code {n,m}} quantifier may use. */
   static final int MAX_COUNT = 256;
 
+  /**
+   * States the automaton may have while it is built (nondeterministic) and once deterministic:
+   * beyond them a pattern is refused rather than let grow (nested counts multiply, subsets can grow
+   * exponentially).
+   */
+  static final int MAX_STATES = 20_000;
+
   private static final char MAX = '\uffff';
 
   private final String p;
@@ -65,7 +72,7 @@ public final class EcmaRegex {
       Automaton any = search ? BasicAutomata.makeAnyString() : empty();
       options.add((start ? body : any.concatenate(body)).concatenate(end ? empty() : any));
     } while (r.eat('|'));
-    return Automaton.union(options);
+    return BoundedDeterminizer.determinize(Automaton.union(options), MAX_STATES);
   }
 
   private Automaton disjunction() {
@@ -89,6 +96,13 @@ public final class EcmaRegex {
         break;
       }
       terms.add(quantified(atom()));
+    }
+    long size = 0;
+    for (Automaton t : terms) {
+      size += t.getNumberOfStates();
+    }
+    if (size > MAX_STATES) {
+      throw error("the pattern's automaton grows past " + MAX_STATES + " states");
     }
     return terms.isEmpty() ? empty() : Automaton.concatenate(terms);
   }
@@ -159,6 +173,9 @@ public final class EcmaRegex {
         eat('}');
         if (max >= 0 && max < min) {
           throw error("{" + min + "," + max + "}: the counts are out of order");
+        }
+        if ((long) a.getNumberOfStates() * (Math.max(min, max) + 1) > MAX_STATES) {
+          throw error("the pattern's automaton grows past " + MAX_STATES + " states");
         }
         q = max < 0 ? a.repeat(min) : a.repeat(min, max);
       } else {

@@ -53,11 +53,17 @@ public final class TextPattern {
       throw new IllegalArgumentException("give at least one choice");
     }
     List<Automaton> each = new ArrayList<>();
+    long chars = 0;
     for (String c : choices) {
       if (c == null || c.isEmpty()) {
         throw new IllegalArgumentException("a choice must be a non-empty string");
       }
+      chars += c.length();
       each.add(BasicAutomata.makeString(c));
+    }
+    if (chars > EcmaRegex.MAX_STATES) {
+      throw new IllegalArgumentException(
+          "the choices hold over " + EcmaRegex.MAX_STATES + " characters together");
     }
     return cached("choice:" + String.join("\u0000", choices), () -> Automaton.union(each));
   }

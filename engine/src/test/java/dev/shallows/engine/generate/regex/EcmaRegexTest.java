@@ -68,6 +68,22 @@ class EcmaRegexTest {
     }
   }
 
+  /**
+   * Patterns whose automata would grow without bound (nested counts multiply; the subsets of
+   * (a|b)*a(a|b){20} number a million) are refused instead of holding the thread: each of these
+   * took minutes, or ran out of memory, before the bounds.
+   */
+  @Test
+  void patternsThatWouldExplodeAreRefused() {
+    for (String p : List.of("((a{50}){50}){50}", "(a{256}){256}", "(a|b)*a(a|b){20}", ".*a.{30}")) {
+      IllegalArgumentException e =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              IllegalArgumentException.class, () -> EcmaRegex.whole(p), p);
+      assertTrue(e.getMessage().contains("states"), e.getMessage());
+    }
+    assertTrue(new RunAutomaton(EcmaRegex.whole("(a|b)*a(a|b){8}")).run("ab" + "a".repeat(9)));
+  }
+
   private static String randomString(Random rnd, int length) {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < length; i++) {
