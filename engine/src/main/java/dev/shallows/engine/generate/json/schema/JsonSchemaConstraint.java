@@ -59,19 +59,21 @@ final class JsonSchemaConstraint implements OutputConstraint {
   }
 
   /**
-   * Inside one string (not in an escape): the plain tokens that fit plus the others that a walk
-   * allows; null in any other state.
+   * Inside one string (not in an escape): the plain tokens that fit (or, under a pattern, that its
+   * automaton takes) plus the others that a walk allows; null in any other state.
    */
   private BitSet insideString() {
     if (state.stacks().size() != 1
         || !(state.stacks().iterator().next().top() instanceof SchemaRecognizer.Str s)
-        || s.escape() != 0
-        || s.node().pattern != null) {
+        || s.escape() != 0) {
       return null;
     }
     StringPieces sp = StringPieces.of(pieces);
     int max = s.node().maxLength;
-    BitSet ok = sp.plainUpTo(max == Integer.MAX_VALUE ? max : max - s.length());
+    BitSet ok =
+        s.node().pattern != null
+            ? sp.plainFollowing(s.node().pattern, s.automaton(), s.length(), pieces.length)
+            : sp.plainUpTo(max == Integer.MAX_VALUE ? max : max - s.length());
     ok.or(sp.others().allowed(state, SchemaRecognizer::step, State::alive, pieces.length));
     return ok;
   }

@@ -73,7 +73,7 @@ class JsonSchemaConstraintTest {
     JsonSchema patterned =
         SchemaRecognizerTest.schema(
             "{\"type\":\"object\",\"properties\":{\"s\":{\"type\":\"string\","
-                + "\"pattern\":\"^[a-e\\\\\\\"]{2,6}$\"},\"d\":{\"type\":\"string\",\"format\":\"date\"}}}");
+                + "\"pattern\":\"^[a-e\\\\\\\"]{2,6}$\",\"maxLength\":5},\"d\":{\"type\":\"string\",\"format\":\"date\"}}}");
     String patternedText = "{\"s\":\"ab\\\"\\u0063\",\"d\":\"2024-02-28\"}";
     int strings = 0;
     for (String[] pieces : List.of(TRICKY, stories)) {
