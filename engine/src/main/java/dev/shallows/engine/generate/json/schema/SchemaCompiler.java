@@ -8,16 +8,9 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.shallows.engine.generate.json.schema.SchemaNode.AnyOfNode;
 import dev.shallows.engine.generate.json.schema.SchemaNode.ArrayNode;
 import dev.shallows.engine.generate.json.schema.SchemaNode.LiteralNode;
-import dev.shallows.engine.generate.json.schema.SchemaNode.NumberNode;
 import dev.shallows.engine.generate.json.schema.SchemaNode.ObjectNode;
 import dev.shallows.engine.generate.json.schema.SchemaNode.Property;
 import dev.shallows.engine.generate.json.schema.SchemaNode.RefNode;
-import dev.shallows.engine.generate.json.schema.SchemaNode.StringNode;
-import dev.shallows.engine.generate.regex.CharAutomaton;
-import dev.shallows.engine.generate.regex.EcmaRegex;
-import dk.brics.automaton.Automaton;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -189,135 +182,12 @@ final class SchemaCompiler {
     return switch (type) {
       case "object" -> object(s, at);
       case "array" -> array(s, at);
-      case "string" -> string(s, at);
-      case "number" -> number(s, at);
-      case "integer" -> integer(s, at);
+      case "string" -> ScalarNodes.string(s, at);
+      case "number" -> ScalarNodes.number(s, at);
+      case "integer" -> ScalarNodes.integer(s, at);
       case "boolean" -> new LiteralNode(List.of("true", "false"));
       default -> new LiteralNode(List.of("null"));
     };
-  }
-
-  private static SchemaNode string(JsonNode s, String at) {
-    int min = count(s, "minLength", 0, at);
-    int max = count(s, "maxLength", Integer.MAX_VALUE, at);
-    if (min > max) {
-      throw new UnsupportedSchemaException(at, "minLength is above maxLength");
-    }
-    if (!s.has("pattern") && !s.has("format")) {
-      return new StringNode(min, max);
-    }
-    Automaton pattern = null;
-    if (s.has("pattern")) {
-      try {
-        pattern = EcmaRegex.search(text(s, "pattern", at));
-      } catch (IllegalArgumentException e) {
-        throw new UnsupportedSchemaException(at + "/pattern", "pattern: " + e.getMessage());
-      }
-    }
-    Automaton format = null;
-    if (s.has("format")) {
-      format = StringFormats.of(text(s, "format", at));
-      if (format == null) {
-        throw new UnsupportedSchemaException(
-            at + "/format",
-            "format '"
-                + s.get("format").textValue()
-                + "' is not supported (supported: "
-                + StringFormats.names()
-                + ")");
-      }
-    }
-    try {
-      return new StringNode(CharAutomaton.of(pattern, format, min, max));
-    } catch (IllegalArgumentException e) {
-      throw new UnsupportedSchemaException(at, e.getMessage());
-    }
-  }
-
-  private static final List<String> BOUNDS =
-      List.of("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum");
-
-  /** An integer, bounded if the schema gives any of {@link #BOUNDS}. */
-  private static SchemaNode integer(JsonNode s, String at) {
-    if (BOUNDS.stream().noneMatch(s::has)) {
-      return new NumberNode(true);
-    }
-    long lo = Long.MIN_VALUE;
-    long hi = Long.MAX_VALUE;
-    if (s.has("minimum")) {
-      lo = Math.max(lo, bound(s, "minimum", RoundingMode.CEILING, 0, at));
-    }
-    if (s.has("exclusiveMinimum")) {
-      lo = Math.max(lo, bound(s, "exclusiveMinimum", RoundingMode.FLOOR, 1, at));
-    }
-    if (s.has("maximum")) {
-      hi = Math.min(hi, bound(s, "maximum", RoundingMode.FLOOR, 0, at));
-    }
-    if (s.has("exclusiveMaximum")) {
-      hi = Math.min(hi, bound(s, "exclusiveMaximum", RoundingMode.CEILING, -1, at));
-    }
-    try {
-      String pattern = IntegerRange.pattern(lo, hi);
-      return new NumberNode(
-          true, CharAutomaton.of(EcmaRegex.search(pattern), null, 0, Integer.MAX_VALUE));
-    } catch (IllegalArgumentException e) {
-      throw new UnsupportedSchemaException(at, e.getMessage());
-    }
-  }
-
-  /** A number, bounded if the schema gives any of {@link #BOUNDS} (integers only). */
-  private static SchemaNode number(JsonNode s, String at) {
-    if (BOUNDS.stream().noneMatch(s::has)) {
-      return new NumberNode(false);
-    }
-    long[] edge = {Long.MIN_VALUE, Long.MAX_VALUE};
-    boolean[] exclusive = {false, false};
-    for (String key : BOUNDS) {
-      JsonNode v = s.get(key);
-      if (v == null) {
-        continue;
-      }
-      if (!v.isNumber() || v.decimalValue().stripTrailingZeros().scale() > 0) {
-        throw new UnsupportedSchemaException(
-            at + "/" + key, key + " on a number must be an integer (any bound on an integer)");
-      }
-      int side = key.contains("inimum") ? 0 : 1;
-      boolean ex = key.startsWith("exclusive");
-      long value = bound(s, key, RoundingMode.UNNECESSARY, 0, at);
-      boolean tighter =
-          side == 0
-              ? value > edge[0] || (value == edge[0] && ex)
-              : value < edge[1] || (value == edge[1] && ex);
-      if (tighter) {
-        edge[side] = value;
-        exclusive[side] = ex;
-      }
-    }
-    try {
-      return new NumberNode(
-          false,
-          CharAutomaton.of(
-              NumberRange.of(edge[0], exclusive[0], edge[1], exclusive[1]),
-              null,
-              0,
-              Integer.MAX_VALUE));
-    } catch (IllegalArgumentException e) {
-      throw new UnsupportedSchemaException(at, e.getMessage());
-    }
-  }
-
-  /**
-   * An integer bound: the keyword's number rounded to an integer, plus {@code shift} (exclusive
-   * bounds), clamped to just beyond the 16-digit numbers the decoder writes.
-   */
-  private static long bound(JsonNode s, String key, RoundingMode mode, int shift, String at) {
-    JsonNode v = s.get(key);
-    if (!v.isNumber()) {
-      throw new UnsupportedSchemaException(at + "/" + key, key + " must be a number");
-    }
-    BigDecimal edge = BigDecimal.valueOf(IntegerRange.LIMIT + 1);
-    BigDecimal b = v.decimalValue().setScale(0, mode).add(BigDecimal.valueOf(shift));
-    return b.max(edge.negate()).min(edge).longValueExact();
   }
 
   private SchemaNode object(JsonNode s, String at) {
@@ -501,7 +371,7 @@ final class SchemaCompiler {
     return n;
   }
 
-  private static int count(JsonNode s, String key, int absent, String at) {
+  static int count(JsonNode s, String key, int absent, String at) {
     JsonNode v = s.get(key);
     if (v == null) {
       return absent;
@@ -513,7 +383,7 @@ final class SchemaCompiler {
     return v.asInt();
   }
 
-  private static String text(JsonNode s, String key, String at) {
+  static String text(JsonNode s, String key, String at) {
     JsonNode v = s.get(key);
     if (!v.isTextual()) {
       throw new UnsupportedSchemaException(at + "/" + key, key + " must be a string");
