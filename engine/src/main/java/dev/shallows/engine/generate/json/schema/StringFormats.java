@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * value of the format (a subset where the full format is not regular or not worth it: dates with a
  * February of 28 days, no leap seconds, UTC offsets within +-17:59 as java.time allows, lowercase
  * UUIDs, e-mail addresses and host names of plain ASCII labels of bounded length, addresses in
- * common top-level domains).
+ * common top-level domains, IPv6 addresses in full form, durations with counts of up to 4 digits).
  */
 final class StringFormats {
 
@@ -25,6 +25,16 @@ final class StringFormats {
   private static final String LABEL = "[a-zA-Z0-9]{1,20}(?:-[a-zA-Z0-9]{1,20}){0,2}";
   private static final String HEX = "[0-9a-f]";
 
+  /** ISO 8601 durations (RFC 3339's appendix A): P, then dates and/or T and times, or weeks. */
+  private static final String COUNT = "[0-9]{1,4}";
+
+  private static final String DURATION_DATE =
+      "(?:" + COUNT + "Y(?:" + COUNT + "M)?(?:" + COUNT + "D)?|" + COUNT + "M(?:" + COUNT + "D)?|"
+          + COUNT + "D)";
+  private static final String DURATION_TIME =
+      "T(?:" + COUNT + "H(?:" + COUNT + "M)?(?:" + COUNT + "S)?|" + COUNT + "M(?:" + COUNT + "S)?|"
+          + COUNT + "S)";
+
   /** Validators check an address's top-level domain against IANA's list: common ones only. */
   private static final String TOP_LEVEL_DOMAINS =
       "com|org|net|edu|gov|io|dev|ai|app|info|co|uk|de|fr|nl|eu|us|ca|au|jp";
@@ -37,6 +47,18 @@ final class StringFormats {
     PATTERNS.put("date-time", DATE + "T" + TIME);
     PATTERNS.put("uuid", HEX + "{8}-" + HEX + "{4}-" + HEX + "{4}-" + HEX + "{4}-" + HEX + "{12}");
     PATTERNS.put("ipv4", OCTET + "(?:\\." + OCTET + "){3}");
+    PATTERNS.put("ipv6", HEX + "{1,4}(?::" + HEX + "{1,4}){7}"); // the full form, no "::"
+    PATTERNS.put(
+        "duration",
+        "P(?:"
+            + DURATION_DATE
+            + "(?:"
+            + DURATION_TIME
+            + ")?|"
+            + DURATION_TIME
+            + "|"
+            + COUNT
+            + "W)");
     PATTERNS.put("hostname", LABEL + "(?:\\." + LABEL + "){0,4}");
     PATTERNS.put(
         "email",

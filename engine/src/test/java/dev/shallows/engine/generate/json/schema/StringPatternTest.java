@@ -75,6 +75,8 @@ class StringPatternTest {
           "{\"type\":\"string\",\"format\":\"ipv4\"}",
           "{\"type\":\"string\",\"format\":\"hostname\"}",
           "{\"type\":\"string\",\"format\":\"email\"}",
+          "{\"type\":\"string\",\"format\":\"ipv6\"}",
+          "{\"type\":\"string\",\"format\":\"duration\"}",
           "{\"type\":\"string\",\"pattern\":\"^[\\\\\\\\\\\"/a-c]{1,4}\\\\n?$\"}",
           "{\"type\":\"array\",\"items\":{\"anyOf\":[{\"type\":\"string\",\"pattern\":\"^(ab)+$\","
               + "\"maxLength\":4},{\"type\":\"string\",\"pattern\":\"^a\"}]},\"maxItems\":3}",
@@ -92,7 +94,8 @@ class StringPatternTest {
           "{\"type\":\"number\",\"exclusiveMinimum\":0,\"maximum\":1}");
 
   /** Characters of the walks: all the formats need, escapes, and some that none allows. */
-  private static final String WALK_CHARS = "{}[],0123456789abcdeflsxyzABCTZ:.-+@_ \"\\/nu\u00e9";
+  private static final String WALK_CHARS =
+      "{}[],0123456789abcdeflsxyzABCTZPYMWDHS:.-+@_ \"\\/nu\u00e9";
 
   @Test
   void randomWalksThroughPatternsEndInValidValues() throws Exception {
@@ -110,6 +113,26 @@ class StringPatternTest {
         }
       }
       assertTrue(completed >= 20, completed + " of 120 walks completed for " + text);
+    }
+  }
+
+  @Test
+  void theReferenceChecksEveryFormatWalked() throws Exception {
+    // otherwise the walks through a format would pass whatever the decoder wrote
+    for (String[] bad :
+        new String[][] {
+          {"date", "2024-02-30"},
+          {"time", "25:00:00Z"},
+          {"date-time", "2024-01-01"},
+          {"uuid", "123"},
+          {"ipv4", "1.2.3.256"},
+          {"hostname", "a..b"},
+          {"email", "a@"},
+          {"ipv6", "1:2:3"},
+          {"duration", "P"}
+        }) {
+      String schema = object("{\"type\":\"string\",\"format\":\"" + bad[0] + "\"}");
+      assertFalse(validWithFormats(schema, "{\"s\":\"" + bad[1] + "\"}"), bad[0] + " " + bad[1]);
     }
   }
 
