@@ -9,13 +9,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The values a string may take under {@code pattern}, {@code format} and the length bounds (and the
- * texts of a bounded integer, {@link IntegerRange}, with no length bounds): a deterministic
- * automaton over the string's decoded characters plus the length so far (capped where it stops
- * mattering), with a table of which (state, length) pairs can still finish the string within the
- * bounds, so the decoder never enters a string it cannot finish. Characters outside the Basic
- * Multilingual Plane (surrogates) are left out: then a length in code units is a length in code
- * points, as JSON Schema counts.
+ * The texts a value may take, as a deterministic automaton over its (decoded) characters plus the
+ * length so far (capped where it stops mattering), with a table of which (state, length) pairs can
+ * still finish the text within the length bounds, so the decoder never enters a value it cannot
+ * finish: a JSON string under {@code pattern}, {@code format} and its lengths, a bounded or stepped
+ * number, a guided reply. Characters outside the Basic Multilingual Plane (surrogates) are left
+ * out: then a length in code units is a length in code points, as JSON Schema counts.
  */
 public final class CharAutomaton {
 
@@ -48,20 +47,19 @@ public final class CharAutomaton {
   }
 
   /**
-   * Compiles the constraints of one string schema.
+   * The texts both automata accept (a null one accepts everything) within the length bounds.
    *
-   * @param pattern the strings of a pattern ({@link EcmaRegex}), or null
-   * @param format the strings of a format (JSON Schema's {@code format}), or null
-   * @throws IllegalArgumentException when no string satisfies them all, or they are too large
+   * @param texts the texts of a pattern, a range, a guided regex..., or null
+   * @param also texts they must also be (a format, a multipleOf), or null
+   * @throws IllegalArgumentException when no text satisfies them all, or they are too large
    */
-  public static CharAutomaton of(
-      Automaton pattern, Automaton format, int minLength, int maxLength) {
+  public static CharAutomaton of(Automaton texts, Automaton also, int minLength, int maxLength) {
     Automaton a = bmp();
-    if (pattern != null) {
-      a = a.intersection(pattern);
+    if (texts != null) {
+      a = a.intersection(texts);
     }
-    if (format != null) {
-      a = a.intersection(format);
+    if (also != null) {
+      a = a.intersection(also);
     }
     a.minimize();
     if (a.getNumberOfStates() > MAX_STATES) {
@@ -78,7 +76,8 @@ public final class CharAutomaton {
     }
     CharAutomaton p = new CharAutomaton(new RunAutomaton(a), minLength, maxLength);
     if (!p.finishable[0][p.start()]) {
-      throw new IllegalArgumentException("no string satisfies the pattern, format and lengths");
+      throw new IllegalArgumentException(
+          "no value satisfies the pattern, format, bounds, multipleOf and lengths together");
     }
     return p;
   }

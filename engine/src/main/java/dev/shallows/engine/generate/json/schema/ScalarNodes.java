@@ -58,9 +58,11 @@ final class ScalarNodes {
   private static final List<String> BOUNDS =
       List.of("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum");
 
-  /** An integer, bounded if the schema gives any of {@link #BOUNDS}. */
+  /**
+   * An integer, bounded if the schema gives any of {@link #BOUNDS}, stepped by {@code multipleOf}.
+   */
   static SchemaNode integer(JsonNode s, String at) {
-    if (BOUNDS.stream().noneMatch(s::has)) {
+    if (BOUNDS.stream().noneMatch(s::has) && !s.has("multipleOf")) {
       return new NumberNode(true);
     }
     long lo = Long.MIN_VALUE;
@@ -77,18 +79,37 @@ final class ScalarNodes {
     if (s.has("exclusiveMaximum")) {
       hi = Math.min(hi, bound(s, "exclusiveMaximum", RoundingMode.CEILING, -1, at));
     }
+    Automaton steps = multiples(s, at);
     try {
-      String pattern = IntegerRange.pattern(lo, hi);
-      return new NumberNode(
-          true, CharAutomaton.of(EcmaRegex.search(pattern), null, 0, Integer.MAX_VALUE));
+      Automaton range = EcmaRegex.search(IntegerRange.pattern(lo, hi));
+      return new NumberNode(true, CharAutomaton.of(range, steps, 0, Integer.MAX_VALUE));
     } catch (IllegalArgumentException e) {
       throw new UnsupportedSchemaException(at, e.getMessage());
     }
   }
 
-  /** A number, bounded if the schema gives any of {@link #BOUNDS} (integers only). */
+  /** The texts {@code multipleOf} allows, or null without it. */
+  private static Automaton multiples(JsonNode s, String at) {
+    JsonNode step = s.get("multipleOf");
+    if (step == null) {
+      return null;
+    }
+    try {
+      if (!step.isNumber()) {
+        throw new IllegalArgumentException("multipleOf must be a number");
+      }
+      return Multiples.of(step.decimalValue());
+    } catch (IllegalArgumentException e) {
+      throw new UnsupportedSchemaException(at + "/multipleOf", e.getMessage());
+    }
+  }
+
+  /**
+   * A number, bounded if the schema gives any of {@link #BOUNDS} (integers only), stepped by {@code
+   * multipleOf}.
+   */
   static SchemaNode number(JsonNode s, String at) {
-    if (BOUNDS.stream().noneMatch(s::has)) {
+    if (BOUNDS.stream().noneMatch(s::has) && !s.has("multipleOf")) {
       return new NumberNode(false);
     }
     long[] edge = {Long.MIN_VALUE, Long.MAX_VALUE};
@@ -114,12 +135,13 @@ final class ScalarNodes {
         exclusive[side] = ex;
       }
     }
+    Automaton steps = multiples(s, at);
     try {
       return new NumberNode(
           false,
           CharAutomaton.of(
               NumberRange.of(edge[0], exclusive[0], edge[1], exclusive[1]),
-              null,
+              steps,
               0,
               Integer.MAX_VALUE));
     } catch (IllegalArgumentException e) {

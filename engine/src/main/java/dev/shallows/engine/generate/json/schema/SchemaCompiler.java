@@ -361,7 +361,8 @@ final class SchemaCompiler {
           "minimum",
           "maximum",
           "exclusiveMinimum",
-          "exclusiveMaximum");
+          "exclusiveMaximum",
+          "multipleOf");
 
   private static int annotationCount(JsonNode s) {
     int n = 0;

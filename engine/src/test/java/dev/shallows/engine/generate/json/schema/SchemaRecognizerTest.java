@@ -205,9 +205,9 @@ class SchemaRecognizerTest {
   @Test
   void whatCannotBeEnforcedIsRefusedWithItsPlace() {
     assertEquals(
-        "/properties/name/multipleOf",
+        "/properties/name/uniqueItems",
         rejection(
-                "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"number\",\"multipleOf\":2}}}")
+                "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"array\",\"uniqueItems\":true}}}")
             .pointer());
     assertEquals(
         "/items/oneOf",

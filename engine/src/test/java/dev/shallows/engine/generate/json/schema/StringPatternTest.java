@@ -35,7 +35,7 @@ class StringPatternTest {
     UnsupportedSchemaException empty =
         rejection(object("{\"type\":\"string\",\"pattern\":\"^a{3}$\",\"maxLength\":2}"));
     assertEquals("/properties/s", empty.pointer());
-    assertTrue(empty.getMessage().contains("no string satisfies"), empty.getMessage());
+    assertTrue(empty.getMessage().contains("no value satisfies"), empty.getMessage());
   }
 
   @Test
@@ -64,7 +64,8 @@ class StringPatternTest {
 
   /**
    * Each format, a pattern with escapes in play, a pattern inside an anyOf and an array, patterns
-   * with length bounds, and bounded integers.
+   * with length bounds, bounded integers and numbers, and multiples (bounded: networknt checks
+   * multipleOf in doubles, which cannot tell 16-digit multiples apart).
    */
   private static final List<String> WALKED =
       List.of(
@@ -91,7 +92,12 @@ class StringPatternTest {
               + "\"maxItems\":3}",
           "{\"type\":\"array\",\"items\":{\"type\":\"number\",\"minimum\":-1,\"exclusiveMaximum\":2},"
               + "\"maxItems\":4}",
-          "{\"type\":\"number\",\"exclusiveMinimum\":0,\"maximum\":1}");
+          "{\"type\":\"number\",\"exclusiveMinimum\":0,\"maximum\":1}",
+          "{\"type\":\"array\",\"items\":{\"type\":\"integer\",\"multipleOf\":7,\"minimum\":-50,"
+              + "\"maximum\":1000000},"
+              + "\"maxItems\":4}",
+          "{\"type\":\"array\",\"items\":{\"type\":\"number\",\"multipleOf\":0.01,\"minimum\":0,"
+              + "\"maximum\":100},\"maxItems\":4}");
 
   /** Characters of the walks: all the formats need, escapes, and some that none allows. */
   private static final String WALK_CHARS =
@@ -149,6 +155,28 @@ class StringPatternTest {
     assertFalse(s.acceptsPrefix("{\"s\":1.01"));
     assertFalse(s.acceptsPrefix("{\"s\":1e"), "no exponent in a bounded number");
     assertFalse(s.acceptsPrefix("{\"s\":-"));
+  }
+
+  @Test
+  void multiplesAreMultiples() throws Exception {
+    JsonSchema sevens =
+        SchemaRecognizerTest.schema(object("{\"type\":\"integer\",\"multipleOf\":7}"));
+    for (int v = -100; v <= 100; v++) {
+      assertEquals(v % 7 == 0, sevens.accepts("{\"s\":" + v + "}"), "value " + v);
+    }
+    JsonSchema cents =
+        SchemaRecognizerTest.schema(
+            object("{\"type\":\"number\",\"multipleOf\":0.01,\"maximum\":10}"));
+    assertTrue(cents.accepts("{\"s\":9.99}"));
+    assertTrue(cents.accepts("{\"s\":-3.5}"));
+    assertFalse(cents.acceptsPrefix("{\"s\":1.005"));
+    assertFalse(cents.accepts("{\"s\":10.01}"));
+    assertEquals(
+        "/properties/s/multipleOf",
+        rejection(object("{\"type\":\"number\",\"multipleOf\":0.3}")).pointer());
+    assertEquals(
+        "/properties/s/multipleOf",
+        rejection(object("{\"type\":\"integer\",\"multipleOf\":-2}")).pointer());
   }
 
   @Test
