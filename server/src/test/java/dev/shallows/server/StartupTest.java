@@ -25,7 +25,8 @@ class StartupTest {
   /**
    * The second (and last) test profile: no admin key, an API key on /v1, a variants directory that
    * already holds {@code pruned-1-last} (left by {@link TestModel}, as a previous run would), and a
-   * startup pipeline that must make {@code pruned-2-last} before readiness.
+   * startup pipeline that must make {@code pruned-2-last} before readiness, and the {@code hermes}
+   * tool-call parser.
    */
   public static class Profile implements QuarkusTestProfile {
     @Override
@@ -36,7 +37,9 @@ class StartupTest {
           "shallows.api.api-key", API_KEY,
           "shallows.startup.prune", "true",
           "shallows.startup.strategy", "last",
-          "shallows.startup.n", "2");
+          "shallows.startup.n", "2",
+          // AutoToolCallsTest shares this profile (one Quarkus start less)
+          "shallows.model.tool-call-parser", "hermes");
     }
   }
 

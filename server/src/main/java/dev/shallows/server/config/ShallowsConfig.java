@@ -60,6 +60,15 @@ public interface ShallowsConfig {
     /** Variants to load at startup besides {@code full}; {@code all} = every persisted variant. */
     @WithDefault("all")
     List<String> load();
+
+    /**
+     * How {@code tool_choice: "auto"} reads tool calls out of the model's text: {@code hermes}
+     * (Qwen2.5, Qwen3, Hermes), {@code llama3_json} (Llama 3.1-3.3), {@code none}, or {@code auto}
+     * = the format the model's chat template shows (none without a template).
+     */
+    @WithName("tool-call-parser")
+    @WithDefault("auto")
+    String toolCallParser();
   }
 
   /** Continuous batching: one scheduler thread per variant steps all of its active sequences. */

@@ -7,7 +7,6 @@ import dev.shallows.engine.generate.TokenEvent;
 import dev.shallows.server.config.ShallowsConfig;
 import dev.shallows.server.openai.ChatCompletionRequest;
 import dev.shallows.server.openai.ChatLogprobs;
-import dev.shallows.server.openai.ToolCall;
 import dev.shallows.server.routing.Router;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.MediaType;
@@ -34,7 +33,7 @@ public class ChatHandler {
 
   public Response handle(ChatCompletionRequest req, String session, BooleanSupplier clientGone)
       throws InterruptedException {
-    ToolChoice tools = ToolChoice.of(req);
+    ToolChoice tools = ToolChoice.of(req, inference.registry().toolCallParser());
     SamplingParams params = mapper.sampling(req, tools);
     int n = req.n == null ? 1 : req.n;
     Router.Decision d = inference.route(req.model, req.user, session);
@@ -74,8 +73,10 @@ public class ChatHandler {
 
   /**
    * Chat chunks: the role first, content deltas, an empty delta with the finish reason, usage. A
-   * tool-call reply is held back and sent as one tool_calls delta once it is complete (or as text
-   * if it was cut short).
+   * constrained tool-call reply is held back and sent as one tool_calls delta once it is complete
+   * (or as text if it was cut short). Under "auto", content streams until a call may start in the
+   * model's format; from there the text is held back and sent as one tool_calls delta if it reads
+   * as calls, as content otherwise. Logprobs stream with every token either way.
    */
   private static final class Encoder implements SseStream.Encoder {
     private final RequestRun run;
@@ -86,7 +87,8 @@ public class ChatHandler {
     private final java.util.Map<Integer, GenerationResult> results = new java.util.HashMap<>();
 
     private final ToolChoice tools;
-    private final Map<Integer, StringBuilder> held = new HashMap<>();
+    private final Map<Integer, StringBuilder> text = new HashMap<>(); // the reply so far
+    private final Map<Integer, Integer> sent = new HashMap<>(); // its characters sent as content
 
     Encoder(RequestRun run, Responses out, boolean logprobs, boolean usage, ToolChoice tools) {
       this.run = run;
@@ -115,30 +117,47 @@ public class ChatHandler {
         ChatLogprobs lp =
             logprobs ? new ChatLogprobs(List.of(out.chatEntry(prev.get(c), ev))) : null;
         prev.put(c, ev.tokenId());
-        if (tools.active()) {
-          held.computeIfAbsent(c, k -> new StringBuilder()).append(ev.text());
+        if (tools.constrained()) {
+          text.computeIfAbsent(c, k -> new StringBuilder()).append(ev.text());
           return List.of();
         }
-        if (ev.text().isEmpty() && lp == null) {
+        String delta = ev.text();
+        if (tools.parsed()) {
+          StringBuilder all = text.computeIfAbsent(c, k -> new StringBuilder()).append(delta);
+          int from = sent.getOrDefault(c, 0);
+          int safe = Math.max(from, tools.parser().contentPrefix(all.toString()));
+          delta = all.substring(from, safe);
+          sent.put(c, safe);
+        }
+        if (delta.isEmpty() && lp == null) {
           return List.of();
         }
-        return List.of(out.chatChunk(c, null, ev.text(), lp, null));
+        return List.of(out.chatChunk(c, null, delta, lp, null));
       }
       if (e instanceof RunEvent.Done d) {
         results.put(c, d.result());
         String finish = d.result().finishReason().wire();
-        if (!tools.active()) {
+        if (!tools.constrained() && !tools.parsed()) {
           return List.of(out.chatChunk(c, null, null, null, finish));
         }
-        String text = held.getOrDefault(c, new StringBuilder()).toString();
-        List<ToolCall> calls = tools.calls(text, true);
-        return calls != null
-            ? List.of(
-                out.toolCallsChunk(c, calls),
-                out.chatChunk(c, null, null, null, tools.finishReason()))
-            : List.of(
-                out.chatChunk(c, null, text, null, null),
-                out.chatChunk(c, null, null, null, finish));
+        String all = text.getOrDefault(c, new StringBuilder()).toString();
+        int from = sent.getOrDefault(c, 0);
+        ToolChoice.Reply reply = tools.reply(all, true);
+        List<Object> chunks = new ArrayList<>();
+        if (reply.calls() == null) {
+          if (from < all.length()) {
+            chunks.add(out.chatChunk(c, null, all.substring(from), null, null));
+          }
+          chunks.add(out.chatChunk(c, null, null, null, finish));
+          return chunks;
+        }
+        String content = reply.content() == null ? "" : reply.content();
+        if (from < content.length()) {
+          chunks.add(out.chatChunk(c, null, content.substring(from), null, null));
+        }
+        chunks.add(out.toolCallsChunk(c, reply.calls()));
+        chunks.add(out.chatChunk(c, null, null, null, tools.finishReason()));
+        return chunks;
       }
       return List.of();
     }

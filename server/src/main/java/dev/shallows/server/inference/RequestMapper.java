@@ -140,8 +140,8 @@ public final class RequestMapper {
                 mct ? r.maxCompletionTokens : r.maxTokens,
                 mct ? "max_completion_tokens" : "max_tokens")
             .logprobs(Boolean.TRUE.equals(r.logprobs) ? (top == null ? 0 : top) : null);
-    if (!tools.active()) {
-      ResponseFormats.apply(r.responseFormat, b);
+    if (!tools.constrained()) {
+      ResponseFormats.apply(r.responseFormat, b); // "auto": a format constrains the free text
     } else if (r.responseFormat != null
         && !r.responseFormat.isNull()
         && !"text".equals(r.responseFormat.path("type").asText())) {

@@ -165,19 +165,17 @@ public final class Responses {
 
   // ---- chat ------------------------------------------------------------------------------
 
-  /** A whole {@code chat.completion}; a reply that is a whole tool call becomes its calls. */
+  /** A whole {@code chat.completion}; a reply that makes tool calls becomes its calls. */
   ChatCompletionResponse chat(
       RequestRun run, List<GenerationResult> results, boolean logprobs, ToolChoice tools) {
     List<ChatCompletionResponse.Choice> choices = new ArrayList<>();
     for (int i = 0; i < results.size(); i++) {
       GenerationResult r = results.get(i);
       ChatLogprobs lp = logprobs ? chatLogprobs(run.promptIds(i), r.tokens()) : null;
-      List<ToolCall> calls = tools.active() ? tools.calls(r.text(), false) : null;
+      ToolChoice.Reply reply = tools.reply(r.text(), false);
       ChatCompletionResponse.Message m =
-          calls != null
-              ? new ChatCompletionResponse.Message("assistant", null, null, calls)
-              : new ChatCompletionResponse.Message("assistant", r.text(), null, null);
-      String finish = calls != null ? tools.finishReason() : r.finishReason().wire();
+          new ChatCompletionResponse.Message("assistant", reply.content(), null, reply.calls());
+      String finish = reply.calls() != null ? tools.finishReason() : r.finishReason().wire();
       choices.add(new ChatCompletionResponse.Choice(i, m, lp, finish));
     }
     return new ChatCompletionResponse(

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.shallows.engine.generate.json.schema.JsonSchema;
+import dev.shallows.server.chat.ToolCallParser;
 import dev.shallows.server.error.ApiException;
 import dev.shallows.server.openai.ChatCompletionRequest;
 import dev.shallows.server.openai.ToolCall;
@@ -16,31 +17,45 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * OpenAI's {@code tools} + {@code tool_choice} on chat completions, as vLLM serves them without a
- * model-specific parser: a named function constrains the reply to that function's {@code
- * parameters} schema (the reply is its arguments); {@code "required"} constrains it to a JSON array
- * of {@code {"name","arguments"}} calls of the given functions. {@code "none"} (the default) is a
- * text reply; {@code "auto"} is refused, since telling a call from text needs the model's own
- * tool-call format.
+ * OpenAI's {@code tools} + {@code tool_choice} on chat completions. A named function constrains the
+ * reply to that function's {@code parameters} schema (the reply is its arguments); {@code
+ * "required"} constrains it to a JSON array of {@code {"name","arguments"}} calls of the given
+ * functions (both as vLLM serves them without a model-specific parser). {@code "auto"} lets the
+ * model write text or calls in its own format, which the model's {@link ToolCallParser} reads
+ * afterwards; without a parser it is refused. {@code "none"} is a text reply. With tools and no
+ * {@code tool_choice}: {@code "auto"} when the model has a parser, {@code "none"} otherwise.
  */
 final class ToolChoice {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final ToolChoice NONE = new ToolChoice(null, null);
+  private static final ToolChoice NONE = new ToolChoice(null, null, null, Set.of());
 
-  private final JsonSchema schema; // null: no tool call
+  private final JsonSchema schema; // the calls' schema when constrained, else null
   private final String named; // the forced function, or null for "required"
+  private final ToolCallParser parser; // "auto": reads calls from free text; else null
+  private final Set<String> names; // "auto": the functions a parsed call may name
 
-  private ToolChoice(JsonSchema schema, String named) {
+  private ToolChoice(JsonSchema schema, String named, ToolCallParser parser, Set<String> names) {
     this.schema = schema;
     this.named = named;
+    this.parser = parser;
+    this.names = names;
   }
 
-  /** The request's tool mode, every field checked (a 400 naming it otherwise). */
-  static ToolChoice of(ChatCompletionRequest r) {
+  /** A reply as a chat message: text ({@code calls} null), or calls after optional content. */
+  record Reply(String content, List<ToolCall> calls) {}
+
+  /**
+   * The request's tool mode, every field checked (a 400 naming it otherwise); {@code parser}: the
+   * model's tool-call parser, or null.
+   */
+  static ToolChoice of(ChatCompletionRequest r, ToolCallParser parser) {
     JsonNode choice = r.toolChoice;
     boolean hasTools = r.tools != null && !r.tools.isNull();
     Map<String, JsonNode> tools = hasTools ? tools(r.tools) : Map.of();
+    if ((choice == null || choice.isNull()) && parser != null && !tools.isEmpty()) {
+      return new ToolChoice(null, null, parser, tools.keySet());
+    }
     if (choice == null || choice.isNull() || "none".equals(choice.asText(null))) {
       return NONE;
     }
@@ -50,13 +65,19 @@ final class ToolChoice {
     if (choice.isTextual()) {
       switch (choice.textValue()) {
         case "required" -> {
-          return new ToolChoice(required(tools, !Boolean.FALSE.equals(r.parallelToolCalls)), null);
+          return new ToolChoice(
+              required(tools, !Boolean.FALSE.equals(r.parallelToolCalls)), null, null, Set.of());
         }
-        case "auto" ->
+        case "auto" -> {
+          if (parser == null) {
             throw ApiException.badRequest(
                 "tool_choice",
-                "'auto' needs a parser for this model's own tool-call format, which this server"
-                    + " does not have; use 'required' or a named function");
+                "'auto' needs a parser for this model's own tool-call format, and its chat"
+                    + " template shows none this server knows; set shallows.model.tool-call-parser"
+                    + " (hermes, llama3_json) or use 'required' or a named function");
+          }
+          return new ToolChoice(null, null, parser, tools.keySet());
+        }
         default ->
             throw ApiException.badRequest(
                 "tool_choice", "tool_choice must be 'none', 'required' or a named function");
@@ -71,12 +92,25 @@ final class ToolChoice {
       throw ApiException.badRequest("tool_choice", "no tool is named '" + name + "'");
     }
     return new ToolChoice(
-        ResponseFormats.compile(tools.get(name), "tools (" + name + ").function.parameters"), name);
+        ResponseFormats.compile(tools.get(name), "tools (" + name + ").function.parameters"),
+        name,
+        null,
+        Set.of());
   }
 
-  /** Whether the reply is tool calls. */
-  boolean active() {
+  /** Whether the reply is constrained to tool calls. */
+  boolean constrained() {
     return schema != null;
+  }
+
+  /** Whether the reply is free text that may hold calls in the model's format ("auto"). */
+  boolean parsed() {
+    return parser != null;
+  }
+
+  /** The parser of "auto" (null otherwise). */
+  ToolCallParser parser() {
+    return parser;
   }
 
   /** The schema the reply is constrained to. */
@@ -90,11 +124,32 @@ final class ToolChoice {
   }
 
   /**
-   * The calls a complete reply makes, or null when the reply is not a whole value of the schema
-   * (cut by max_tokens or a stop string): it is then returned as text. {@code indexed}: with the
-   * {@code index} that stream chunks carry.
+   * A complete reply as a message: its calls (with the content before them, under "auto"), or its
+   * text when it makes none: a constrained reply that is not a whole value of the schema (cut by
+   * max_tokens or a stop string), or a free one the parser does not read as calls of the given
+   * functions with object arguments. {@code indexed}: calls carry the {@code index} of stream
+   * chunks.
    */
-  List<ToolCall> calls(String text, boolean indexed) {
+  Reply reply(String text, boolean indexed) {
+    List<ToolCall> calls = null;
+    String content = null;
+    if (constrained()) {
+      calls = calls(text, indexed);
+    } else if (parsed()) {
+      ToolCallParser.Parsed p = parser.parse(text);
+      if (p != null && p.calls().stream().allMatch(c -> names.contains(c.name()))) {
+        calls = new ArrayList<>();
+        for (ToolCallParser.Call c : p.calls()) {
+          calls.add(call(indexed ? calls.size() : null, c.name(), c.arguments().toString()));
+        }
+        String before = text.substring(0, p.contentEnd());
+        content = before.isBlank() ? null : before;
+      }
+    }
+    return calls != null ? new Reply(content, calls) : new Reply(text, null);
+  }
+
+  private List<ToolCall> calls(String text, boolean indexed) {
     if (!schema.accepts(text)) {
       return null;
     }

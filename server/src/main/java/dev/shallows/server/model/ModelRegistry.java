@@ -5,6 +5,7 @@ import dev.shallows.engine.LlamaWeights;
 import dev.shallows.engine.generate.ContinuousBatcher;
 import dev.shallows.pruning.LoadedModel;
 import dev.shallows.server.chat.ChatTemplate;
+import dev.shallows.server.chat.ToolCallParser;
 import dev.shallows.server.config.ShallowsConfig;
 import dev.shallows.server.error.ApiException;
 import dev.shallows.store.AtomicDirectory;
@@ -46,13 +47,22 @@ public final class ModelRegistry implements AutoCloseable {
   private final LoadedModel model;
   private final Path variantsDir;
   private final ChatTemplate chatTemplate;
+  private final ToolCallParser toolCallParser;
   private final ShallowsConfig.Batching batching;
   private final Map<String, Variant> variants = new ConcurrentHashMap<>();
   private final List<Consumer<Variant>> onAdd = new ArrayList<>();
   private final List<Consumer<Variant>> onRemove = new ArrayList<>();
 
+  /**
+   * {@code toolCallParser}: {@code auto} (detected from the chat template), {@code none}, or a
+   * parser's name ({@link ToolCallParser#named}).
+   */
   public ModelRegistry(
-      String name, LoadedModel model, Path variantsDir, ShallowsConfig.Batching batching) {
+      String name,
+      LoadedModel model,
+      Path variantsDir,
+      ShallowsConfig.Batching batching,
+      String toolCallParser) {
     this.name = name;
     this.model = model;
     this.variantsDir = variantsDir;
@@ -63,6 +73,10 @@ public final class ModelRegistry implements AutoCloseable {
             tok.config().chatTemplate(),
             tok.bosId() >= 0 ? tok.tokenString(tok.bosId()) : "",
             tok.eosIds().isEmpty() ? "" : tok.tokenString(tok.eosIds().get(0)));
+    this.toolCallParser =
+        "auto".equals(toolCallParser)
+            ? ToolCallParser.detect(chatTemplate)
+            : ToolCallParser.named(toolCallParser);
   }
 
   /** Registers callbacks (metrics) for variants added and removed. */
@@ -85,6 +99,11 @@ public final class ModelRegistry implements AutoCloseable {
 
   public ChatTemplate chatTemplate() {
     return chatTemplate;
+  }
+
+  /** The parser of tool calls in the model's own format ({@code tool_choice: "auto"}), or null. */
+  public ToolCallParser toolCallParser() {
+    return toolCallParser;
   }
 
   public Path variantsDir() {

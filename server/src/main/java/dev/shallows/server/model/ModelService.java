@@ -57,7 +57,9 @@ public class ModelService {
             : Path.of(config.model().variantsDir());
     long t0 = System.nanoTime();
     LoadedModel model = LoadedModel.open(dir);
-    registry = new ModelRegistry(name, model, variantsDir, config.batching());
+    registry =
+        new ModelRegistry(
+            name, model, variantsDir, config.batching(), config.model().toolCallParser());
     registry.listen(metrics::variantAdded, metrics::variantRemoved);
     registry.loadFull();
     List<String> wanted = config.model().load();
@@ -67,11 +69,12 @@ public class ModelService {
       }
     }
     LOG.infof(
-        "model %s from %s: %d layers, variants %s, loaded in %d ms",
+        "model %s from %s: %d layers, variants %s, tool-call parser %s, loaded in %d ms",
         name,
         dir,
         model.weights().config().numHiddenLayers(),
         registry.loaded(),
+        registry.toolCallParser() == null ? "none" : registry.toolCallParser().name(),
         (System.nanoTime() - t0) / 1_000_000);
     builder = new VariantBuilder(registry);
     router =
