@@ -105,31 +105,28 @@ final class ScalarNodes {
   }
 
   /**
-   * A number, bounded if the schema gives any of {@link #BOUNDS} (integers only), stepped by {@code
-   * multipleOf}.
+   * A number, bounded if the schema gives any of {@link #BOUNDS} (decimals, see {@link
+   * NumberRange}), stepped by {@code multipleOf}.
    */
   static SchemaNode number(JsonNode s, String at) {
     if (BOUNDS.stream().noneMatch(s::has) && !s.has("multipleOf")) {
       return new NumberNode(false);
     }
-    long[] edge = {Long.MIN_VALUE, Long.MAX_VALUE};
+    BigDecimal[] edge = {null, null};
     boolean[] exclusive = {false, false};
     for (String key : BOUNDS) {
       JsonNode v = s.get(key);
       if (v == null) {
         continue;
       }
-      if (!v.isNumber() || v.decimalValue().stripTrailingZeros().scale() > 0) {
-        throw new UnsupportedSchemaException(
-            at + "/" + key, key + " on a number must be an integer (any bound on an integer)");
+      if (!v.isNumber()) {
+        throw new UnsupportedSchemaException(at + "/" + key, key + " must be a number");
       }
       int side = key.contains("inimum") ? 0 : 1;
       boolean ex = key.startsWith("exclusive");
-      long value = bound(s, key, RoundingMode.UNNECESSARY, 0, at);
-      boolean tighter =
-          side == 0
-              ? value > edge[0] || (value == edge[0] && ex)
-              : value < edge[1] || (value == edge[1] && ex);
+      BigDecimal value = v.decimalValue();
+      int cmp = edge[side] == null ? (side == 0 ? 1 : -1) : value.compareTo(edge[side]);
+      boolean tighter = side == 0 ? cmp > 0 || (cmp == 0 && ex) : cmp < 0 || (cmp == 0 && ex);
       if (tighter) {
         edge[side] = value;
         exclusive[side] = ex;
@@ -137,13 +134,8 @@ final class ScalarNodes {
     }
     Automaton steps = multiples(s, at);
     try {
-      return new NumberNode(
-          false,
-          CharAutomaton.of(
-              NumberRange.of(edge[0], exclusive[0], edge[1], exclusive[1]),
-              steps,
-              0,
-              Integer.MAX_VALUE));
+      Automaton range = NumberRange.of(edge[0], exclusive[0], edge[1], exclusive[1]);
+      return new NumberNode(false, CharAutomaton.of(range, steps, 0, Integer.MAX_VALUE));
     } catch (IllegalArgumentException e) {
       throw new UnsupportedSchemaException(at, e.getMessage());
     }

@@ -152,7 +152,7 @@ final class SchemaCompiler {
       if (s.has("properties") || s.has("required") || s.has("additionalProperties")) {
         types.add("object");
       }
-      if (s.has("items") || s.has("minItems") || s.has("maxItems")) {
+      if (s.has("items") || s.has("prefixItems") || s.has("minItems") || s.has("maxItems")) {
         types.add("array");
       }
       if (s.has("minLength") || s.has("maxLength") || s.has("pattern") || s.has("format")) {
@@ -239,18 +239,43 @@ final class SchemaCompiler {
     if (s.has("uniqueItems") && s.get("uniqueItems").asBoolean()) {
       throw new UnsupportedSchemaException(at + "/uniqueItems", "uniqueItems is not supported");
     }
-    JsonNode items = s.get("items");
-    if (items != null && items.isArray()) {
+    // a tuple: prefixItems (2020-12) then items, or (draft 7) an array of items then
+    // additionalItems
+    boolean draft7Tuple = s.has("items") && s.get("items").isArray();
+    String prefixKey = draft7Tuple ? "items" : "prefixItems";
+    String restKey = draft7Tuple ? "additionalItems" : "items";
+    if (draft7Tuple && s.has("prefixItems")) {
       throw new UnsupportedSchemaException(
-          at + "/items", "tuple items (an array of schemas) are not supported");
+          at + "/items", "give prefixItems or an array of items, not both");
     }
-    SchemaNode item = items == null ? SchemaNode.ANY : node(items, at + "/items");
+    if (!draft7Tuple && s.has("additionalItems")) {
+      throw new UnsupportedSchemaException(
+          at + "/additionalItems", "additionalItems needs an array of items before it");
+    }
+    List<SchemaNode> prefix = new ArrayList<>();
+    JsonNode tuple = s.get(prefixKey);
+    if (tuple != null) {
+      if (!tuple.isArray()) {
+        throw new UnsupportedSchemaException(at + "/" + prefixKey, prefixKey + " must be an array");
+      }
+      for (int i = 0; i < tuple.size(); i++) {
+        prefix.add(node(tuple.get(i), at + "/" + prefixKey + "/" + i));
+      }
+    }
     int min = count(s, "minItems", 0, at);
     int max = count(s, "maxItems", Integer.MAX_VALUE, at);
-    if (min > max) {
-      throw new UnsupportedSchemaException(at, "minItems is above maxItems");
+    JsonNode rest = s.get(restKey);
+    SchemaNode item = SchemaNode.ANY;
+    if (rest != null && rest.isBoolean() && !rest.booleanValue()) {
+      max = Math.min(max, prefix.size()); // no items after the tuple (if any)
+    } else if (rest != null) {
+      item = node(rest, at + "/" + restKey);
     }
-    return new ArrayNode(item, min, max);
+    if (min > max) {
+      throw new UnsupportedSchemaException(
+          at, "minItems is above maxItems (or the length of a closed tuple)");
+    }
+    return new ArrayNode(List.copyOf(prefix), item, min, max);
   }
 
   /** enum / const: the allowed values (of the allowed types), each written compactly. */
@@ -351,6 +376,8 @@ final class SchemaCompiler {
           "required",
           "additionalProperties",
           "items",
+          "prefixItems",
+          "additionalItems",
           "minItems",
           "maxItems",
           "uniqueItems",

@@ -58,16 +58,26 @@ sealed interface SchemaNode {
    */
   record Property(String name, String keyText, SchemaNode value, boolean required) {}
 
-  /** An array of items matching one node, with a count between the bounds. */
+  /**
+   * An array with a count of items between the bounds: the first items match the {@code prefix}
+   * nodes in order (a tuple, {@code prefixItems}), the rest match {@code items}.
+   */
   final class ArrayNode implements SchemaNode {
+    final List<SchemaNode> prefix;
     final SchemaNode items;
     final int minItems;
     final int maxItems;
 
-    ArrayNode(SchemaNode items, int minItems, int maxItems) {
+    ArrayNode(List<SchemaNode> prefix, SchemaNode items, int minItems, int maxItems) {
+      this.prefix = prefix;
       this.items = items;
       this.minItems = minItems;
       this.maxItems = maxItems;
+    }
+
+    /** The node of the item at {@code index} (0-based). */
+    SchemaNode itemAt(int index) {
+      return index < prefix.size() ? prefix.get(index) : items;
     }
   }
 
@@ -151,7 +161,7 @@ sealed interface SchemaNode {
     List<SchemaNode> options = new ArrayList<>();
     AnyOfNode any = new AnyOfNode(options);
     options.add(new ObjectNode(List.of(), any));
-    options.add(new ArrayNode(any, 0, Integer.MAX_VALUE));
+    options.add(new ArrayNode(List.of(), any, 0, Integer.MAX_VALUE));
     options.add(new StringNode(0, Integer.MAX_VALUE));
     options.add(new NumberNode(false));
     options.add(new LiteralNode(List.of("true", "false", "null")));

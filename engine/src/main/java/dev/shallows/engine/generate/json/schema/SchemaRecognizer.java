@@ -208,6 +208,7 @@ final class SchemaRecognizer {
           pending.push(o.freeValues);
         }
       } else if (n instanceof ArrayNode a) {
+        a.prefix.forEach(pending::push);
         pending.push(a.items);
       }
     }
@@ -526,12 +527,12 @@ final class SchemaRecognizer {
     Stack item = Stack.of(new Arr(n, A_VALUE, a.count(), false), below);
     if (a.phase() == A_OPEN && n.maxItems > 0) {
       List<Stack> starts = new ArrayList<>(2);
-      expect(n.items, true, item, starts); // the space, if any, was the array's
+      expect(n.itemAt(0), true, item, starts); // the space, if any, was the array's
       for (Stack s : starts) {
         step(s, c, out);
       }
     } else if (a.phase() == A_AFTER && c == ',' && a.count() < n.maxItems) {
-      expect(n.items, false, item, out);
+      expect(n.itemAt(a.count()), false, item, out);
     }
   }
 

@@ -101,10 +101,14 @@ final class InstanceGenerator {
     ArrayNode a = F.arrayNode();
     int min = s.path("minItems").asInt(0);
     int max = Math.min(s.path("maxItems").asInt(3), depth < 3 ? 3 : min);
-    int n = min + rnd.nextInt(Math.max(1, max - min + 1));
+    JsonNode prefix = s.path("prefixItems"); // a tuple's first items
     JsonNode items = s.has("items") ? s.get("items") : F.objectNode();
+    if (items.isBoolean() && !items.booleanValue()) {
+      max = Math.min(max, prefix.size());
+    }
+    int n = min + rnd.nextInt(Math.max(1, max - min + 1));
     for (int i = 0; i < n; i++) {
-      a.add(value(items, depth + 1));
+      a.add(value(i < prefix.size() ? prefix.get(i) : items, depth + 1));
     }
     return a;
   }

@@ -82,7 +82,20 @@ class SchemaRecognizerTest {
                 "bark":{"type":"string","maxLength":4}},"required":["species"]}}}
       """;
 
-  static final List<String> SCHEMAS = List.of(PERSON, DICTIONARY, TREE, LITERALS, ANYTHING, UNION);
+  /** Tuples (prefixItems) as Pydantic writes Tuple[int, str], open and closed after the prefix. */
+  static final String TUPLES =
+      """
+      {"type":"object","properties":{
+        "point":{"type":"array","prefixItems":[{"type":"integer"},{"type":"string","maxLength":3}],
+                 "minItems":2,"maxItems":2},
+        "row":{"type":"array","prefixItems":[{"enum":["id"]},{"type":"boolean"}],
+               "items":{"type":"null"},"maxItems":4},
+        "closed":{"type":"array","prefixItems":[{"type":"number"}],"items":false}},
+       "required":["point","row","closed"]}
+      """;
+
+  static final List<String> SCHEMAS =
+      List.of(PERSON, DICTIONARY, TREE, LITERALS, ANYTHING, UNION, TUPLES);
 
   /** Characters the random walks and mutations draw from. */
   static final String ALPHABET =
@@ -136,6 +149,28 @@ class SchemaRecognizerTest {
     for (String bad : List.of("[]", "[2]", "[123]", "[1,1,1,1,1]", "[{\"a\":[2]}]", "[tru]")) {
       assertFalse(literals.accepts(bad), bad);
     }
+
+    JsonSchema tuples = schema(TUPLES);
+    String rest = ",\"row\":[\"id\",true,null],\"closed\":[1.5]}";
+    assertTrue(tuples.accepts("{\"point\":[3,\"abc\"]" + rest));
+    assertTrue(tuples.accepts("{\"point\":[3,\"a\"],\"row\":[],\"closed\":[]}"));
+    for (String bad :
+        List.of(
+            "{\"point\":[3]" + rest, // minItems 2
+            "{\"point\":[\"abc\",3]" + rest, // the tuple's order
+            "{\"point\":[3,\"abc\",4]" + rest, // maxItems 2
+            "{\"point\":[3,\"a\"],\"row\":[\"id\",true,1],\"closed\":[]}", // rest: null
+            "{\"point\":[3,\"a\"],\"row\":[],\"closed\":[1,2]}")) { // items false
+      assertFalse(tuples.accepts(bad), bad);
+    }
+    // draft 7's tuple: an array of items, then additionalItems
+    JsonSchema draft7 =
+        schema(
+            "{\"type\":\"array\",\"items\":[{\"type\":\"integer\"},{\"type\":\"null\"}],"
+                + "\"additionalItems\":{\"type\":\"boolean\"}}");
+    assertTrue(draft7.accepts("[1,null,true,false]"));
+    assertFalse(draft7.accepts("[1,2]"));
+    assertFalse(draft7.accepts("[1,null,3]"));
 
     JsonSchema tree = schema(TREE);
     String deep =
@@ -224,6 +259,13 @@ class SchemaRecognizerTest {
     assertEquals(
         "/$defs/x", rejection("{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/x\"}}").pointer());
     assertEquals("", rejection("{\"type\":\"array\",\"minItems\":3,\"maxItems\":2}").pointer());
+    assertEquals(
+        "",
+        rejection("{\"prefixItems\":[{},{}],\"items\":false,\"minItems\":3}").pointer(),
+        "a closed tuple shorter than minItems");
+    assertEquals(
+        "/additionalItems", rejection("{\"type\":\"array\",\"additionalItems\":false}").pointer());
+    assertEquals("/prefixItems/1", rejection("{\"prefixItems\":[{},false]}").pointer());
     assertEquals(
         "/properties/a",
         rejection(

@@ -93,6 +93,9 @@ class StringPatternTest {
           "{\"type\":\"array\",\"items\":{\"type\":\"number\",\"minimum\":-1,\"exclusiveMaximum\":2},"
               + "\"maxItems\":4}",
           "{\"type\":\"number\",\"exclusiveMinimum\":0,\"maximum\":1}",
+          "{\"type\":\"array\",\"items\":{\"type\":\"number\",\"minimum\":-2.75,"
+              + "\"exclusiveMaximum\":3.125},\"maxItems\":4}",
+          "{\"type\":\"number\",\"exclusiveMinimum\":0.05,\"maximum\":0.5,\"multipleOf\":0.01}",
           "{\"type\":\"array\",\"items\":{\"type\":\"integer\",\"multipleOf\":7,\"minimum\":-50,"
               + "\"maximum\":1000000},"
               + "\"maxItems\":4}",
@@ -192,8 +195,13 @@ class StringPatternTest {
     assertFalse(s.acceptsPrefix("{\"s\":1.5"));
     assertTrue(s.accepts("{\"s\":0 }"));
     assertEquals(
-        "/properties/s/minimum",
-        rejection(object("{\"type\":\"number\",\"minimum\":0.5}")).pointer());
+        "/properties/s",
+        rejection(object("{\"type\":\"number\",\"minimum\":1e-40}")).pointer(),
+        "a bound with more decimals than compared");
+    assertEquals(
+        "/properties/s",
+        rejection(object("{\"type\":\"number\",\"minimum\":0.5,\"exclusiveMaximum\":0.5}"))
+            .pointer());
     assertEquals(
         "/properties/s",
         rejection(object("{\"type\":\"integer\",\"minimum\":3,\"maximum\":2.5}")).pointer());
