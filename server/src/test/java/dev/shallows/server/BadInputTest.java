@@ -74,6 +74,20 @@ class BadInputTest {
             "structured_outputs.regex"),
         Arguments.of("{" + M + "," + P + ",\"structured_outputs\":[]}", 400, "structured_outputs"),
         Arguments.of("{" + M + "," + P + ",\"guided_regex\":\"[a\"}", 400, "guided_regex"),
+        Arguments.of(
+            "{" + M + "," + P + ",\"grammar\":\"root ::= root \\\"a\\\" | \\\"b\\\"\"}",
+            400,
+            "grammar"),
+        Arguments.of(
+            "{" + M + "," + P + ",\"guided_grammar\":\"root ::= (\"}", 400, "guided_grammar"),
+        Arguments.of(
+            "{" + M + "," + P + ",\"grammar\":\"root ::= \\\"a\\\"\",\"guided_regex\":\"a\"}",
+            400,
+            "structured_outputs"),
+        Arguments.of(
+            "{" + M + "," + P + ",\"structured_outputs\":{\"grammar\":1}}",
+            400,
+            "structured_outputs.grammar"),
         Arguments.of("{" + M + "," + P + ",\"guided_choice\":[]}", 400, "guided_choice"),
         Arguments.of("{" + M + "," + P + ",\"guided_choice\":[\"\"]}", 400, "guided_choice"),
         Arguments.of("{" + M + "," + P + ",\"guided_choice\":[1]}", 400, "guided_choice"),

@@ -12,8 +12,9 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * Guided decoding (vLLM's {@code structured_outputs} regex / choice and the older {@code guided_*}
- * names): every sampled reply matches whole ({@code java.util.regex}) and stops; streamed deltas
+ * Guided decoding (vLLM's {@code structured_outputs} regex / choice / grammar, the older {@code
+ * guided_*} names and llama.cpp's {@code grammar}): every sampled reply matches whole ({@code
+ * java.util.regex}; the test grammar is regular, written with recursion) and stops; streamed deltas
  * add up to the same reply.
  */
 @QuarkusTest
@@ -94,5 +95,75 @@ class GuidedOutputsTest {
         assertEquals("stop", r.getString("choices[" + i + "].finish_reason"));
       }
     }
+  }
+
+  /** A GBNF grammar (recursive lists, optional parts) and the regex of the same language. */
+  static final String GRAMMAR =
+      """
+      root     ::= sentence ("; " sentence){0,2} "."
+      sentence ::= subject " " verb (" " object)?
+      subject  ::= "Lily" | "the " noun
+      object   ::= ("the " | "a ") list | "happy"
+      list     ::= noun (" and " list)?   # right recursion
+      noun     ::= "cat" | "dog" | "bird" | "ball"
+      verb     ::= "was" | "had" | "saw" | "liked"
+      """;
+
+  private static final String NOUN = "(cat|dog|bird|ball)";
+  private static final String SENTENCE =
+      "(Lily|the "
+          + NOUN
+          + ") (was|had|saw|liked)( ((the |a )"
+          + NOUN
+          + "( and "
+          + NOUN
+          + ")*|happy))?";
+  static final String GRAMMAR_REGEX = SENTENCE + "(; " + SENTENCE + "){0,2}\\.";
+
+  @Test
+  void repliesFollowTheGrammarUnderEachName() {
+    for (String field : List.of("grammar", "guided_grammar", "structured_outputs")) {
+      Object value = field.equals("structured_outputs") ? Map.of("grammar", GRAMMAR) : GRAMMAR;
+      JsonPath r =
+          JsonPath.from(
+              StreamingAndChatTest.post(
+                  "/v1/completions",
+                  Map.of(
+                      "model",
+                      TestModel.MODEL,
+                      "prompt",
+                      "Once upon a time",
+                      "max_tokens",
+                      80,
+                      "n",
+                      3,
+                      "seed",
+                      5,
+                      field,
+                      value)));
+      for (int i = 0; i < 3; i++) {
+        String text = r.getString("choices[" + i + "].text");
+        assertTrue(Pattern.matches(GRAMMAR_REGEX, text), field + ": " + text);
+        assertEquals("stop", r.getString("choices[" + i + "].finish_reason"), text);
+      }
+    }
+    Map<String, Object> chat =
+        Map.of(
+            "model",
+            TestModel.MODEL,
+            "messages",
+            List.of(Map.of("role", "user", "content", "Tell me about Lily.")),
+            "max_tokens",
+            80,
+            "stream",
+            true,
+            "grammar",
+            GRAMMAR);
+    StringBuilder text = new StringBuilder();
+    for (JsonPath chunk : Sse.chunks(StreamingAndChatTest.post("/v1/chat/completions", chat))) {
+      String t = chunk.getString("choices[0].delta.content");
+      text.append(t == null ? "" : t);
+    }
+    assertTrue(Pattern.matches(GRAMMAR_REGEX, text), text.toString());
   }
 }

@@ -1,7 +1,6 @@
 package dev.shallows.engine.generate;
 
 import dev.shallows.engine.generate.json.schema.JsonSchema;
-import dev.shallows.engine.generate.regex.TextPattern;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -42,8 +41,9 @@ import java.util.Map;
  *     temperature, top-k and top-p); 0 disables it
  * @param minTokens the end-of-sequence and stop token ids cannot end the reply before this many
  *     tokens (stop strings still can)
- * @param textPattern guided decoding (vLLM's regex / choice): the whole output is one text of the
- *     pattern; the end tokens are allowed only where the text so far is a whole match; null = none
+ * @param textPattern guided decoding (vLLM's regex / choice / grammar): the whole output is one
+ *     text of the language; the end tokens are allowed only where the text so far is a whole match;
+ *     null = none
  */
 public record SamplingParams(
     double temperature,
@@ -62,7 +62,7 @@ public record SamplingParams(
     Map<Integer, Double> logitBias,
     boolean jsonObject,
     JsonSchema jsonSchema,
-    TextPattern textPattern,
+    GuidedText textPattern,
     double minP,
     int minTokens) {
 
@@ -137,7 +137,8 @@ public record SamplingParams(
     }
     if (textPattern != null && (jsonObject || jsonSchema != null)) {
       throw new BadParameterException(
-          "structured_outputs", "a regex or choice and a JSON response_format are exclusive");
+          "structured_outputs",
+          "a regex, choice or grammar and a JSON response_format are exclusive");
     }
   }
 
@@ -209,7 +210,7 @@ public record SamplingParams(
     private Map<Integer, Double> logitBias = new HashMap<>();
     private boolean jsonObject;
     private JsonSchema jsonSchema;
-    private TextPattern textPattern;
+    private GuidedText textPattern;
     private double minP = 0;
     private int minTokens = 0;
 
@@ -295,7 +296,7 @@ public record SamplingParams(
       return this;
     }
 
-    public Builder textPattern(TextPattern v) {
+    public Builder textPattern(GuidedText v) {
       textPattern = v;
       return this;
     }

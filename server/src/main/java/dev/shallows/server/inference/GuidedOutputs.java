@@ -1,7 +1,9 @@
 package dev.shallows.server.inference;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.shallows.engine.generate.GuidedText;
 import dev.shallows.engine.generate.SamplingParams;
+import dev.shallows.engine.generate.grammar.Grammar;
 import dev.shallows.engine.generate.regex.TextPattern;
 import dev.shallows.server.error.ApiException;
 import dev.shallows.server.openai.SamplingFields;
@@ -9,9 +11,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Guided decoding as vLLM's server takes it: {@code structured_outputs: {"regex": ...}} or {@code
- * {"choice": [...]}}, or the older {@code guided_regex} / {@code guided_choice}. The whole reply is
- * then one match of the regex (ECMA-262 syntax, as JSON Schema patterns) or one of the choices.
+ * Guided decoding as vLLM's server takes it: {@code structured_outputs: {"regex": ...}}, {@code
+ * {"choice": [...]}} or {@code {"grammar": ...}}, or the older {@code guided_regex} / {@code
+ * guided_choice} / {@code guided_grammar}, and llama.cpp's {@code grammar}. The whole reply is then
+ * one match of the regex (ECMA-262 syntax, as JSON Schema patterns), one of the choices, or one
+ * text of the GBNF grammar.
  */
 final class GuidedOutputs {
 
@@ -24,28 +28,36 @@ final class GuidedOutputs {
     int given =
         (r.structuredOutputs != null && !r.structuredOutputs.isNull() ? 1 : 0)
             + (r.guidedRegex != null ? 1 : 0)
-            + (r.guidedChoice != null && !r.guidedChoice.isNull() ? 1 : 0);
+            + (r.guidedChoice != null && !r.guidedChoice.isNull() ? 1 : 0)
+            + (r.guidedGrammar != null ? 1 : 0)
+            + (r.grammar != null ? 1 : 0);
     if (given == 0) {
       return;
     }
     if (given > 1) {
       throw ApiException.badRequest(
-          "structured_outputs", "give one of structured_outputs, guided_regex and guided_choice");
+          "structured_outputs",
+          "give one of structured_outputs, guided_regex, guided_choice, guided_grammar and"
+              + " grammar");
     }
     if (r.guidedRegex != null) {
       b.textPattern(regex(r.guidedRegex, "guided_regex"));
     } else if (r.guidedChoice != null) {
       b.textPattern(choice(r.guidedChoice, "guided_choice"));
+    } else if (r.guidedGrammar != null) {
+      b.textPattern(grammar(r.guidedGrammar, "guided_grammar"));
+    } else if (r.grammar != null) {
+      b.textPattern(grammar(r.grammar, "grammar"));
     } else {
       b.textPattern(structured(r.structuredOutputs));
     }
   }
 
-  private static TextPattern structured(JsonNode s) {
+  private static GuidedText structured(JsonNode s) {
     String at = "structured_outputs";
     if (!s.isObject() || s.size() != 1) {
       throw ApiException.badRequest(
-          at, "structured_outputs must be an object with one of 'regex' and 'choice'");
+          at, "structured_outputs must be an object with one of 'regex', 'choice' and 'grammar'");
     }
     String key = s.fieldNames().next();
     JsonNode v = s.get(key);
@@ -57,12 +69,18 @@ final class GuidedOutputs {
         yield regex(v.textValue(), at + ".regex");
       }
       case "choice" -> choice(v, at + ".choice");
+      case "grammar" -> {
+        if (!v.isTextual()) {
+          throw ApiException.badRequest(at + ".grammar", "grammar must be a string (GBNF)");
+        }
+        yield grammar(v.textValue(), at + ".grammar");
+      }
       case "json", "json_object" ->
           throw ApiException.badRequest(
               at + "." + key, "for JSON give response_format (json_object or json_schema)");
       default ->
           throw ApiException.badRequest(
-              at + "." + key, "'" + key + "' is not supported (regex, choice)");
+              at + "." + key, "'" + key + "' is not supported (regex, choice, grammar)");
     };
   }
 
@@ -71,6 +89,14 @@ final class GuidedOutputs {
       return TextPattern.regex(regex);
     } catch (IllegalArgumentException e) {
       throw ApiException.badRequest(at, "regex: " + e.getMessage());
+    }
+  }
+
+  private static GuidedText grammar(String gbnf, String at) {
+    try {
+      return Grammar.gbnf(gbnf);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest(at, e.getMessage());
     }
   }
 

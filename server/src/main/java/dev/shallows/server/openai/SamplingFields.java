@@ -91,7 +91,8 @@ public abstract class SamplingFields extends LenientRequest {
   @Schema(
       description =
           "Extension (not OpenAI, as vLLM's): {\"regex\": \"...\"} (the whole reply matches,"
-              + " ECMA-262 syntax) or {\"choice\": [\"...\"]} (the reply is one of them)")
+              + " ECMA-262 syntax), {\"choice\": [\"...\"]} (the reply is one of them) or"
+              + " {\"grammar\": \"...\"} (the reply is derived from the GBNF grammar's root)")
   public JsonNode structuredOutputs;
 
   @JsonProperty("guided_regex")
@@ -101,6 +102,14 @@ public abstract class SamplingFields extends LenientRequest {
   @JsonProperty("guided_choice")
   @Schema(description = "Extension (vLLM's older name): as structured_outputs.choice")
   public JsonNode guidedChoice;
+
+  @JsonProperty("guided_grammar")
+  @Schema(description = "Extension (vLLM's older name): as structured_outputs.grammar")
+  public String guidedGrammar;
+
+  @JsonProperty("grammar")
+  @Schema(description = "Extension (llama.cpp server's name): as structured_outputs.grammar (GBNF)")
+  public String grammar;
 
   @JsonProperty("response_format")
   @Schema(

@@ -1,6 +1,7 @@
 package dev.shallows.engine.generate.regex;
 
 import dev.shallows.engine.generate.CompiledCache;
+import dev.shallows.engine.generate.GuidedText;
 import dev.shallows.engine.generate.OutputConstraint;
 import dk.brics.automaton.Automaton;
 import dk.brics.automaton.BasicAutomata;
@@ -18,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * requests that send the same one share it and its allowed-token sets per automaton state and
  * vocabulary: at most {@value #MAX_PATTERNS} patterns of {@value #MAX_CACHED_STATES} sets each.
  */
-public final class TextPattern {
+public final class TextPattern implements GuidedText {
 
   static final int MAX_PATTERNS = 32;
 
@@ -73,6 +74,7 @@ public final class TextPattern {
   }
 
   /** Whether {@code text} is a whole match. */
+  @Override
   public boolean matches(String text) {
     int s = automaton.start();
     for (int i = 0; i < text.length() && s >= 0; i++) {
@@ -85,6 +87,7 @@ public final class TextPattern {
    * A constraint for one generation over a vocabulary ({@code pieces[id]}: token id's text); the
    * {@code ends} (EOS, stop token ids) are allowed where the output is a whole match.
    */
+  @Override
   public OutputConstraint constraint(String[] pieces, Set<Integer> ends) {
     Map<Integer, BitSet> cache;
     synchronized (allowed) {
