@@ -174,6 +174,14 @@ public interface ShallowsConfig {
     /** Optional bearer token for {@code /v1/*}; unset = open. */
     @WithName("api-key")
     Optional<String> apiKey();
+
+    /**
+     * Responses API objects kept in memory for {@code previous_response_id} and {@code GET
+     * /v1/responses/{id}}, least recently used out first.
+     */
+    @WithName("stored-responses")
+    @WithDefault("1000")
+    int storedResponses();
   }
 
   /** What the server prunes/heals at startup before it reports ready. */

@@ -31,8 +31,11 @@ public class ChatHandler {
     this.json = json;
   }
 
-  public Response handle(ChatCompletionRequest req, String session, BooleanSupplier clientGone)
-      throws InterruptedException {
+  /** A chat request checked, templated and submitted: its run, where it went and its tool mode. */
+  record Prepared(RequestRun run, Router.Decision decision, ToolChoice tools) {}
+
+  /** Checks, renders and submits a chat request (shared with the Responses API). */
+  Prepared prepare(ChatCompletionRequest req, String session) {
     ToolChoice tools = ToolChoice.of(req, inference.registry().toolCallParser());
     SamplingParams params = mapper.sampling(req, tools);
     int n = req.n == null ? 1 : req.n;
@@ -50,21 +53,31 @@ public class ChatHandler {
             List.of(ids),
             explicit,
             req.maxCompletionTokens != null ? "max_completion_tokens" : "max_tokens");
-    RequestRun run = inference.submit(d, List.of(ids), n, params, "chat");
-    Responses out =
-        new Responses(
-            new TokenTexts(inference.registry().tokenizer()), req.model, d.variant(), "chatcmpl-");
+    return new Prepared(inference.submit(d, List.of(ids), n, params, "chat"), d, tools);
+  }
+
+  /** The tokenizer's texts of tokens (for logprobs and usage). */
+  TokenTexts texts() {
+    return new TokenTexts(inference.registry().tokenizer());
+  }
+
+  public Response handle(ChatCompletionRequest req, String session, BooleanSupplier clientGone)
+      throws InterruptedException {
+    Prepared p = prepare(req, session);
+    RequestRun run = p.run();
+    Router.Decision d = p.decision();
+    Responses out = new Responses(texts(), req.model, d.variant(), "chatcmpl-");
     boolean logprobs = Boolean.TRUE.equals(req.logprobs);
     if (!Boolean.TRUE.equals(req.stream)) {
       List<GenerationResult> results = run.await();
-      return Response.ok(out.chat(run, results, logprobs, tools))
+      return Response.ok(out.chat(run, results, logprobs, p.tools()))
           .header(Headers.VARIANT, d.variant())
           .build();
     }
     boolean usage =
         req.streamOptions != null && Boolean.TRUE.equals(req.streamOptions.includeUsage);
     return Response.ok(
-            new SseStream(run, new Encoder(run, out, logprobs, usage, tools), json, clientGone),
+            new SseStream(run, new Encoder(run, out, logprobs, usage, p.tools()), json, clientGone),
             MediaType.SERVER_SENT_EVENTS)
         .header(Headers.VARIANT, d.variant())
         .header("Cache-Control", "no-cache")
@@ -87,8 +100,7 @@ public class ChatHandler {
     private final java.util.Map<Integer, GenerationResult> results = new java.util.HashMap<>();
 
     private final ToolChoice tools;
-    private final Map<Integer, StringBuilder> text = new HashMap<>(); // the reply so far
-    private final Map<Integer, Integer> sent = new HashMap<>(); // its characters sent as content
+    private final Map<Integer, StreamedReply> replies = new HashMap<>();
 
     Encoder(RequestRun run, Responses out, boolean logprobs, boolean usage, ToolChoice tools) {
       this.run = run;
@@ -104,6 +116,7 @@ public class ChatHandler {
       for (int c = 0; c < run.choices(); c++) {
         int[] p = run.promptIds(c);
         prev.put(c, p.length > 0 ? p[p.length - 1] : -1);
+        replies.put(c, new StreamedReply(tools));
         chunks.add(out.chatChunk(c, "assistant", "", null, null));
       }
       return chunks;
@@ -115,20 +128,11 @@ public class ChatHandler {
       if (e instanceof RunEvent.Token t) {
         TokenEvent ev = t.event();
         ChatLogprobs lp =
-            logprobs ? new ChatLogprobs(List.of(out.chatEntry(prev.get(c), ev))) : null;
+            logprobs && !tools.constrained()
+                ? new ChatLogprobs(List.of(out.chatEntry(prev.get(c), ev)))
+                : null;
         prev.put(c, ev.tokenId());
-        if (tools.constrained()) {
-          text.computeIfAbsent(c, k -> new StringBuilder()).append(ev.text());
-          return List.of();
-        }
-        String delta = ev.text();
-        if (tools.parsed()) {
-          StringBuilder all = text.computeIfAbsent(c, k -> new StringBuilder()).append(delta);
-          int from = sent.getOrDefault(c, 0);
-          int safe = Math.max(from, tools.parser().contentPrefix(all.toString()));
-          delta = all.substring(from, safe);
-          sent.put(c, safe);
-        }
+        String delta = replies.get(c).onToken(ev.text());
         if (delta.isEmpty() && lp == null) {
           return List.of();
         }
@@ -137,26 +141,19 @@ public class ChatHandler {
       if (e instanceof RunEvent.Done d) {
         results.put(c, d.result());
         String finish = d.result().finishReason().wire();
-        if (!tools.constrained() && !tools.parsed()) {
-          return List.of(out.chatChunk(c, null, null, null, finish));
-        }
-        String all = text.getOrDefault(c, new StringBuilder()).toString();
-        int from = sent.getOrDefault(c, 0);
-        ToolChoice.Reply reply = tools.reply(all, true);
+        StreamedReply reply = replies.get(c);
+        ToolChoice.Reply whole = reply.finish();
         List<Object> chunks = new ArrayList<>();
-        if (reply.calls() == null) {
-          if (from < all.length()) {
-            chunks.add(out.chatChunk(c, null, all.substring(from), null, null));
-          }
-          chunks.add(out.chatChunk(c, null, null, null, finish));
-          return chunks;
+        String rest = reply.unsentContent(whole);
+        if (!rest.isEmpty()) {
+          chunks.add(out.chatChunk(c, null, rest, null, null));
         }
-        String content = reply.content() == null ? "" : reply.content();
-        if (from < content.length()) {
-          chunks.add(out.chatChunk(c, null, content.substring(from), null, null));
+        if (whole.calls() != null) {
+          chunks.add(out.toolCallsChunk(c, whole.calls()));
         }
-        chunks.add(out.toolCallsChunk(c, reply.calls()));
-        chunks.add(out.chatChunk(c, null, null, null, tools.finishReason()));
+        chunks.add(
+            out.chatChunk(
+                c, null, null, null, whole.calls() != null ? tools.finishReason() : finish));
         return chunks;
       }
       return List.of();

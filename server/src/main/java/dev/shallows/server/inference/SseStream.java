@@ -11,9 +11,11 @@ import org.jboss.logging.Logger;
 
 /**
  * Server-sent events in OpenAI's format: {@code data: <json>\n\n} per chunk, {@code data: [DONE]}
- * at the end. Runs on a worker (platform) thread and relays the request's events as they arrive; a
- * failed write means the client is gone, and every choice is aborted at once. An idle stream sends
- * an SSE comment every second, so a disconnect is noticed even between slow tokens.
+ * at the end (chat and completions); a {@link Named} chunk also gets its {@code event:} line, as
+ * the Responses API's events do (they end without [DONE]). Runs on a worker (platform) thread and
+ * relays the request's events as they arrive; a failed write means the client is gone, and every
+ * choice is aborted at once. An idle stream sends an SSE comment every second, so a disconnect is
+ * noticed even between slow tokens.
  */
 public final class SseStream implements StreamingOutput {
 
@@ -31,19 +33,36 @@ public final class SseStream implements StreamingOutput {
     Iterable<Object> end();
   }
 
+  /** A chunk sent with an {@code event:} name line. */
+  public record Named(String event, Object data) {}
+
   private final RequestRun run;
   private final Encoder encoder;
   private final ObjectMapper json;
   private final BooleanSupplier clientGone;
+  private final boolean doneMarker;
 
   /**
    * @param clientGone true once the client closed the connection (checked before each write)
    */
   public SseStream(RequestRun run, Encoder encoder, ObjectMapper json, BooleanSupplier clientGone) {
+    this(run, encoder, json, clientGone, true);
+  }
+
+  /**
+   * @param doneMarker end with {@code data: [DONE]}
+   */
+  public SseStream(
+      RequestRun run,
+      Encoder encoder,
+      ObjectMapper json,
+      BooleanSupplier clientGone,
+      boolean doneMarker) {
     this.run = run;
     this.encoder = encoder;
     this.json = json;
     this.clientGone = clientGone;
+    this.doneMarker = doneMarker;
   }
 
   @Override
@@ -81,7 +100,9 @@ public final class SseStream implements StreamingOutput {
         out.flush();
       }
       send(out, encoder.end());
-      out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+      if (doneMarker) {
+        out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+      }
       out.flush();
     } catch (IOException e) {
       LOG.debugf("stream write failed (%s): client gone, aborting %d choices", e, run.choices());
@@ -98,6 +119,10 @@ public final class SseStream implements StreamingOutput {
 
   private void send(OutputStream out, Iterable<Object> chunks) throws IOException {
     for (Object c : chunks) {
+      if (c instanceof Named n) {
+        out.write(("event: " + n.event() + "\n").getBytes(StandardCharsets.UTF_8));
+        c = n.data();
+      }
       out.write("data: ".getBytes(StandardCharsets.UTF_8));
       out.write(json.writeValueAsBytes(c));
       out.write("\n\n".getBytes(StandardCharsets.UTF_8));

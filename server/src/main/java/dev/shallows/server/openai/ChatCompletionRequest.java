@@ -26,16 +26,18 @@ public class ChatCompletionRequest extends SamplingFields {
   @Schema(
       description =
           "Functions the model may call: [{\"type\":\"function\",\"function\":{\"name\","
-              + "\"description\",\"parameters\"}}]; used with tool_choice 'required' or a named"
-              + " function, whose arguments are constrained to the parameters schema")
+              + "\"description\",\"parameters\"}}]; with tool_choice 'required' or a named"
+              + " function the arguments are constrained to the parameters schema, with 'auto' the"
+              + " model's tool-call parser reads calls from its text")
   public JsonNode tools;
 
   @JsonProperty("tool_choice")
   @Schema(
       description =
-          "'none' (the default: a text reply), 'required' (one or more calls), or"
-              + " {\"type\":\"function\",\"function\":{\"name\"}}; 'auto' is refused: it needs"
-              + " a parser for the model's own tool-call format")
+          "'none' (a text reply), 'auto' (text or calls in the model's own format; needs a"
+              + " tool-call parser, and is the default with tools when the model has one),"
+              + " 'required' (one or more calls), or"
+              + " {\"type\":\"function\",\"function\":{\"name\"}}")
   public JsonNode toolChoice;
 
   @JsonProperty("parallel_tool_calls")
