@@ -21,12 +21,17 @@ final class ResponseDraft {
   private final String id = "resp_" + hex();
   private final String messageId = "msg_" + hex();
   private final long createdAt = System.currentTimeMillis() / 1000;
+  private final JsonNode toolChoice;
   private final String variant;
 
-  /** {@code request}: the Responses request body, whose settings the response repeats. */
-  ResponseDraft(ObjectMapper json, ObjectNode request, String variant) {
+  /**
+   * {@code request}: the Responses request body, whose settings the response repeats; {@code
+   * toolChoice}: the tool mode in effect.
+   */
+  ResponseDraft(ObjectMapper json, ObjectNode request, JsonNode toolChoice, String variant) {
     this.json = json;
     this.request = request;
+    this.toolChoice = toolChoice;
     this.variant = variant;
   }
 
@@ -69,12 +74,7 @@ final class ResponseDraft {
         "temperature",
         request.path("temperature").isNumber() ? request.get("temperature").asDouble() : 1.0);
     r.put("top_p", request.path("top_p").isNumber() ? request.get("top_p").asDouble() : 1.0);
-    JsonNode choice = request.get("tool_choice");
-    if (choice != null && !choice.isNull()) {
-      r.set("tool_choice", choice);
-    } else {
-      r.put("tool_choice", "auto");
-    }
+    r.set("tool_choice", toolChoice);
     r.set("tools", request.path("tools").isArray() ? request.get("tools") : json.createArrayNode());
     ObjectNode text = r.putObject("text");
     JsonNode format = request.path("text").get("format");

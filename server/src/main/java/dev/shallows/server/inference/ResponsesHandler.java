@@ -80,7 +80,12 @@ public class ResponsesHandler {
       throw new ApiException(
           e.status(), e.type(), ResponsesInput.responsesParam(e.param()), e.code(), e.getMessage());
     }
-    ResponseDraft draft = new ResponseDraft(json, req, p.decision().variant());
+    JsonNode choice = req.get("tool_choice");
+    JsonNode mode =
+        choice != null && !choice.isNull()
+            ? choice
+            : json.getNodeFactory().textNode(p.tools().parsed() ? "auto" : "none");
+    ResponseDraft draft = new ResponseDraft(json, req, mode, p.decision().variant());
     List<ObjectNode> conversation = new ArrayList<>(history);
     conversation.addAll(t.turn());
     boolean keep = !req.path("store").isBoolean() || req.get("store").booleanValue();
@@ -194,6 +199,12 @@ public class ResponsesHandler {
       if (delta.isEmpty()) {
         return;
       }
+      open(out);
+      sentText.append(delta);
+      out.add(event("response.output_text.delta", part().put("delta", delta)));
+    }
+
+    private void open(List<Object> out) {
       if (!messageOpen) {
         messageOpen = true;
         out.add(
@@ -202,13 +213,14 @@ public class ResponsesHandler {
                 fields().put("output_index", 0).set("item", draft.message(null, "in_progress"))));
         out.add(event("response.content_part.added", part().set("part", draft.outputText(""))));
       }
-      sentText.append(delta);
-      out.add(event("response.output_text.delta", part().put("delta", delta)));
     }
 
     private void finish(GenerationResult r, List<Object> out) {
       ToolChoice.Reply whole = reply.finish();
       text(reply.unsentContent(whole), out);
+      if (whole.calls() == null) {
+        open(out); // a text reply has its message, even an empty one
+      }
       String[] status = status(r.finishReason());
       ArrayNode output = json.createArrayNode();
       if (messageOpen) {
