@@ -1,7 +1,6 @@
 package dev.shallows.server.chat;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -50,12 +49,7 @@ final class HermesToolCalls implements ToolCallParser {
   /** {"name": string, "arguments" (or "parameters"): object}, or null. */
   private static Call call(String json) {
     try {
-      JsonNode n = JSON.readTree(json);
-      if (n == null || !n.isObject() || !n.path("name").isTextual()) {
-        return null;
-      }
-      JsonNode args = n.has("arguments") ? n.get("arguments") : n.get("parameters");
-      return args != null && args.isObject() ? new Call(n.get("name").textValue(), args) : null;
+      return Call.of(JSON.readTree(json), "arguments", "parameters");
     } catch (IOException e) {
       return null;
     }

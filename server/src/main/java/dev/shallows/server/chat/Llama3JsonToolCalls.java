@@ -57,11 +57,7 @@ final class Llama3JsonToolCalls implements ToolCallParser {
     try (JsonParser p = JSON.getFactory().createParser(text.substring(from))) {
       JsonNode n = p.readValueAsTree();
       end[0] = from + (int) p.currentLocation().getCharOffset();
-      if (n == null || !n.isObject() || !n.path("name").isTextual()) {
-        return null;
-      }
-      JsonNode args = n.has("parameters") ? n.get("parameters") : n.get("arguments");
-      return args != null && args.isObject() ? new Call(n.get("name").textValue(), args) : null;
+      return Call.of(n, "parameters", "arguments");
     } catch (IOException e) {
       return null;
     }

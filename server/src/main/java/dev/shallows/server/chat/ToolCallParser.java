@@ -12,7 +12,20 @@ import java.util.Locale;
 public interface ToolCallParser {
 
   /** One parsed call: a function name and its arguments (a JSON object). */
-  record Call(String name, JsonNode arguments) {}
+  record Call(String name, JsonNode arguments) {
+
+    /**
+     * {@code {"name": string, <key>: object}} (the arguments under {@code key}, else under {@code
+     * otherKey}) as a call; null for anything else.
+     */
+    static Call of(JsonNode n, String key, String otherKey) {
+      if (n == null || !n.isObject() || !n.path("name").isTextual()) {
+        return null;
+      }
+      JsonNode args = n.has(key) ? n.get(key) : n.get(otherKey);
+      return args != null && args.isObject() ? new Call(n.get("name").textValue(), args) : null;
+    }
+  }
 
   /**
    * A reply read as calls: {@code text.substring(0, contentEnd)} is the text before them (the
