@@ -61,12 +61,9 @@ class GuidedOutputsTest {
             true,
             "guided_regex",
             REGEX);
-    StringBuilder text = new StringBuilder();
-    for (JsonPath chunk : Sse.chunks(StreamingAndChatTest.post("/v1/completions", streamed))) {
-      String t = chunk.getString("choices[0].text");
-      text.append(t == null ? "" : t);
-    }
-    assertTrue(Pattern.matches(REGEX, text), text.toString());
+    String text =
+        Sse.joined(StreamingAndChatTest.post("/v1/completions", streamed), "choices[0].text");
+    assertTrue(Pattern.matches(REGEX, text), text);
   }
 
   @Test
@@ -159,11 +156,9 @@ class GuidedOutputsTest {
             true,
             "grammar",
             GRAMMAR);
-    StringBuilder text = new StringBuilder();
-    for (JsonPath chunk : Sse.chunks(StreamingAndChatTest.post("/v1/chat/completions", chat))) {
-      String t = chunk.getString("choices[0].delta.content");
-      text.append(t == null ? "" : t);
-    }
-    assertTrue(Pattern.matches(GRAMMAR_REGEX, text), text.toString());
+    String text =
+        Sse.joined(
+            StreamingAndChatTest.post("/v1/chat/completions", chat), "choices[0].delta.content");
+    assertTrue(Pattern.matches(GRAMMAR_REGEX, text), text);
   }
 }

@@ -30,4 +30,14 @@ final class Sse {
     }
     return out;
   }
+
+  /** The strings at {@code path} in every chunk, joined (a streamed reply's text). */
+  static String joined(String body, String path) {
+    StringBuilder text = new StringBuilder();
+    for (JsonPath chunk : chunks(body)) {
+      String t = chunk.getString(path);
+      text.append(t == null ? "" : t);
+    }
+    return text.toString();
+  }
 }
