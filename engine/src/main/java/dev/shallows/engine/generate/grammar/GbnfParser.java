@@ -221,6 +221,9 @@ final class GbnfParser {
     }
     List<char[]> ranges = new ArrayList<>();
     while (pos < src.length() && src.charAt(pos) != ']') {
+      if (Character.isSurrogate(src.charAt(pos))) {
+        throw error("a class holds characters of the BMP only (write others as literals)");
+      }
       char lo = literalChar();
       char hi = lo;
       if (pos + 1 < src.length() && src.charAt(pos) == '-' && src.charAt(pos + 1) != ']') {

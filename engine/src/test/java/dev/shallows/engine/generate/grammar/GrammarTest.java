@@ -21,44 +21,57 @@ import org.junit.jupiter.api.Test;
 /**
  * GBNF grammars against independent references: a regular grammar against {@code java.util.regex}
  * (whole texts, and live prefixes by brute-force completion), nested brackets against a stack
- * checker, llama.cpp's JSON grammar against Jackson (random walks end in JSON Jackson reads;
- * Jackson's own texts are accepted), the allowed-token sets against stepping every token, and the
- * grammars that must be refused.
+ * checker, a JSON grammar against Jackson (random walks end in JSON Jackson reads; compact and
+ * indented texts are accepted), the layouts GBNF allows, the allowed-token sets against stepping
+ * every token, and the grammars that must be refused.
  */
 class GrammarTest {
 
   private static final ObjectMapper JACKSON =
       new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-  /** llama.cpp's grammars/json.gbnf. */
+  /** JSON objects (a subset: whitespace where {@code sp} stands), in GBNF. */
   static final String JSON =
       """
-      root   ::= object
-      value  ::= object | array | string | number | ("true" | "false" | "null") ws
-
-      object ::=
-        "{" ws (
-                  string ":" ws value
-          ("," ws string ":" ws value)*
-        )? "}" ws
-
-      array  ::=
-        "[" ws (
-                  value
-          ("," ws value)*
-        )? "]" ws
-
-      string ::=
-        "\\"" (
-          [^"\\\\\\x7F\\x00-\\x1F] |
-          "\\\\" (["\\\\bfnrt] | "u" [0-9a-fA-F]{4}) # escapes
-        )* "\\"" ws
-
-      number ::= ("-"? ([0-9] | [1-9] [0-9]{0,15})) ("." [0-9]+)? ([eE] [-+]? [0-9] [1-9]{0,15})? ws
-
-      # Optional space: by convention, applied in this grammar after literal chars when allowed
-      ws ::= | " " | "\\n" [ \\t]{0,20}
+      # one JSON object, spaces and newlines between tokens where sp allows them
+      root    ::= obj sp
+      val     ::= obj | arr | str | num | "true" | "false" | "null"
+      obj     ::= "{" sp ( member ( "," sp member )* )? "}"
+      member  ::= str sp ":" sp val sp
+      arr     ::= "[" sp ( val sp ( "," sp val sp )* )? "]"
+      str     ::= "\\"" ( plain | esc )* "\\""
+      plain   ::= [^"\\\\\\x00-\\x1F]
+      esc     ::= "\\\\" ( ["\\\\/bfnrt] | "u" hex{4} )
+      hex     ::= [0-9a-fA-F]
+      num     ::= "-"? ( "0" | [1-9] [0-9]{0,15} ) ( "." [0-9]+ )? ( [eE] [+-]? [0-9]{1,3} )?
+      sp      ::= ( " " | "\\n" [ ]{0,8} )?
       """;
+
+  @Test
+  void theLayoutsGbnfAllowAreRead() {
+    Grammar g =
+        Grammar.gbnf(
+            """
+            # a comment line
+            root ::= (
+                # comments and newlines inside parentheses
+                Greeting-word__2 " "
+                name
+              ) tail?
+            Greeting-word__2 ::= "hi" |
+              "hello"
+              | "\\x48ey"          # a line starting with | continues the rule
+            name ::= [A-Z] [a-z\\u00e9]{1,}
+            tail ::= [!,-.] | [\\\\\\]]
+            """);
+    for (String ok :
+        List.of("hi Bo", "hello Ren\u00e9e", "Hey Al!", "hi Bo-", "hi Bo\\", "hi Bo]")) {
+      assertTrue(g.matches(ok), ok);
+    }
+    for (String bad : List.of("hey Bo", "hi bo", "hi B", "hi Bo?", "hi Bo!!")) {
+      assertFalse(g.matches(bad), bad);
+    }
+  }
 
   @Test
   void aRegularGrammarMatchesWhatItsRegexMatches() {
@@ -165,7 +178,7 @@ class GrammarTest {
   }
 
   @Test
-  void llamaCppsJsonGrammarDerivesJsonThatJacksonReads() throws Exception {
+  void aJsonGrammarDerivesJsonThatJacksonReads() throws Exception {
     Grammar g = Grammar.gbnf(JSON);
     String alphabet = "{}[]:,\" \n\\/-+.eE0123456789abfnrstuxyzl\u00e9\u0001";
     Random rnd = new Random(11);
@@ -309,6 +322,7 @@ class GrammarTest {
         "root ::= \"a\"\nroot ::= \"b\"", "line 2, column 1: the rule 'root' is defined twice");
     assertRefused("root = \"a\"", "expected '::='");
     assertRefused("root ::= \"a\" @", "line 1, column 14");
+    assertRefused("root ::= [\ud83d\ude00]", "BMP only");
   }
 
   private static void assertRefused(String gbnf, String message) {
