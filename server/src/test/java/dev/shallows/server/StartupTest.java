@@ -25,8 +25,8 @@ class StartupTest {
   /**
    * The second (and last) test profile: no admin key, an API key on /v1, a variants directory that
    * already holds {@code pruned-1-last} (left by {@link TestModel}, as a previous run would), and a
-   * startup pipeline that must make {@code pruned-2-last} before readiness, and the {@code hermes}
-   * tool-call parser.
+   * startup pipeline that must make {@code pruned-2-last} before readiness, the {@code hermes}
+   * tool-call parser and the {@code think} reasoning parser.
    */
   public static class Profile implements QuarkusTestProfile {
     @Override
@@ -38,8 +38,9 @@ class StartupTest {
           "shallows.startup.prune", "true",
           "shallows.startup.strategy", "last",
           "shallows.startup.n", "2",
-          // AutoToolCallsTest shares this profile (one Quarkus start less)
-          "shallows.model.tool-call-parser", "hermes");
+          // AutoToolCallsTest and ReasoningTest share this profile (one Quarkus start less)
+          "shallows.model.tool-call-parser", "hermes",
+          "shallows.model.reasoning-parser", "think");
     }
   }
 

@@ -69,6 +69,15 @@ public interface ShallowsConfig {
     @WithName("tool-call-parser")
     @WithDefault("auto")
     String toolCallParser();
+
+    /**
+     * How replies are split into {@code reasoning_content} and content: {@code think} (the text
+     * between {@code <think>} and {@code </think>}: DeepSeek-R1 distills, Qwen3), {@code none}, or
+     * {@code auto} = {@code think} when the chat template writes {@code </think>}.
+     */
+    @WithName("reasoning-parser")
+    @WithDefault("auto")
+    String reasoningParser();
   }
 
   /** Continuous batching: one scheduler thread per variant steps all of its active sequences. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shallows.engine.generate.GenerationResult;
 import dev.shallows.engine.generate.SamplingParams;
 import dev.shallows.engine.generate.TokenEvent;
+import dev.shallows.server.chat.ThinkTags;
 import dev.shallows.server.config.ShallowsConfig;
 import dev.shallows.server.openai.ChatCompletionRequest;
 import dev.shallows.server.openai.ChatLogprobs;
@@ -31,8 +32,12 @@ public class ChatHandler {
     this.json = json;
   }
 
-  /** A chat request checked, templated and submitted: its run, where it went and its tool mode. */
-  record Prepared(RequestRun run, Router.Decision decision, ToolChoice tools) {}
+  /**
+   * A chat request checked, templated and submitted: its run, where it went, its tool mode and how
+   * its reply splits into reasoning and content.
+   */
+  record Prepared(
+      RequestRun run, Router.Decision decision, ToolChoice tools, Reasoning reasoning) {}
 
   /** Checks, renders and submits a chat request (shared with the Responses API). */
   Prepared prepare(ChatCompletionRequest req, String session) {
@@ -53,7 +58,14 @@ public class ChatHandler {
             List.of(ids),
             explicit,
             req.maxCompletionTokens != null ? "max_completion_tokens" : "max_tokens");
-    return new Prepared(inference.submit(d, List.of(ids), n, params, "chat"), d, tools);
+    boolean constrained =
+        params.jsonObject() || params.jsonSchema() != null || params.textPattern() != null;
+    ThinkTags tags = inference.registry().reasoningParser();
+    Reasoning reasoning =
+        tags == null
+            ? Reasoning.NONE
+            : new Reasoning(tags, !constrained && ThinkTags.opens(prompt));
+    return new Prepared(inference.submit(d, List.of(ids), n, params, "chat"), d, tools, reasoning);
   }
 
   /** The tokenizer's texts of tokens (for logprobs and usage). */
@@ -70,14 +82,18 @@ public class ChatHandler {
     boolean logprobs = Boolean.TRUE.equals(req.logprobs);
     if (!Boolean.TRUE.equals(req.stream)) {
       List<GenerationResult> results = run.await();
-      return Response.ok(out.chat(run, results, logprobs, p.tools()))
+      return Response.ok(out.chat(run, results, logprobs, p.tools(), p.reasoning()))
           .header(Headers.VARIANT, d.variant())
           .build();
     }
     boolean usage =
         req.streamOptions != null && Boolean.TRUE.equals(req.streamOptions.includeUsage);
     return Response.ok(
-            new SseStream(run, new Encoder(run, out, logprobs, usage, p.tools()), json, clientGone),
+            new SseStream(
+                run,
+                new Encoder(run, out, logprobs, usage, p.tools(), p.reasoning()),
+                json,
+                clientGone),
             MediaType.SERVER_SENT_EVENTS)
         .header(Headers.VARIANT, d.variant())
         .header("Cache-Control", "no-cache")
@@ -100,14 +116,22 @@ public class ChatHandler {
     private final java.util.Map<Integer, GenerationResult> results = new java.util.HashMap<>();
 
     private final ToolChoice tools;
+    private final Reasoning reasoning;
     private final Map<Integer, StreamedReply> replies = new HashMap<>();
 
-    Encoder(RequestRun run, Responses out, boolean logprobs, boolean usage, ToolChoice tools) {
+    Encoder(
+        RequestRun run,
+        Responses out,
+        boolean logprobs,
+        boolean usage,
+        ToolChoice tools,
+        Reasoning reasoning) {
       this.run = run;
       this.out = out;
       this.logprobs = logprobs;
       this.usage = usage;
       this.tools = tools;
+      this.reasoning = reasoning;
     }
 
     @Override
@@ -116,7 +140,7 @@ public class ChatHandler {
       for (int c = 0; c < run.choices(); c++) {
         int[] p = run.promptIds(c);
         prev.put(c, p.length > 0 ? p[p.length - 1] : -1);
-        replies.put(c, new StreamedReply(tools));
+        replies.put(c, new StreamedReply(tools, reasoning.stream()));
         chunks.add(out.chatChunk(c, "assistant", "", null, null));
       }
       return chunks;
@@ -132,18 +156,22 @@ public class ChatHandler {
                 ? new ChatLogprobs(List.of(out.chatEntry(prev.get(c), ev)))
                 : null;
         prev.put(c, ev.tokenId());
-        String delta = replies.get(c).onToken(ev.text());
-        if (delta.isEmpty() && lp == null) {
+        StreamedReply.Parts parts = replies.get(c).onToken(ev.text());
+        if (parts.content().isEmpty() && parts.reasoning().isEmpty() && lp == null) {
           return List.of();
         }
-        return List.of(out.chatChunk(c, null, delta, lp, null));
+        return List.of(out.chatChunk(c, parts.reasoning(), parts.content(), lp));
       }
       if (e instanceof RunEvent.Done d) {
         results.put(c, d.result());
         String finish = d.result().finishReason().wire();
         StreamedReply reply = replies.get(c);
-        ToolChoice.Reply whole = reply.finish();
         List<Object> chunks = new ArrayList<>();
+        String thought = reply.end();
+        if (!thought.isEmpty()) {
+          chunks.add(out.chatChunk(c, thought, "", null));
+        }
+        ToolChoice.Reply whole = reply.reply();
         String rest = reply.unsentContent(whole);
         if (!rest.isEmpty()) {
           chunks.add(out.chatChunk(c, null, rest, null, null));

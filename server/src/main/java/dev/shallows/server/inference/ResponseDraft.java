@@ -20,6 +20,7 @@ final class ResponseDraft {
   private final ObjectNode request;
   private final String id = "resp_" + hex();
   private final String messageId = "msg_" + hex();
+  private final String reasoningId = "rs_" + hex();
   private final long createdAt = System.currentTimeMillis() / 1000;
   private final JsonNode toolChoice;
   private final String variant;
@@ -41,6 +42,10 @@ final class ResponseDraft {
 
   String messageId() {
     return messageId;
+  }
+
+  String reasoningId() {
+    return reasoningId;
   }
 
   private static String hex() {
@@ -141,9 +146,27 @@ final class ResponseDraft {
         .put("status", status);
   }
 
-  /** The output items of a whole reply: its content as a message, then its calls. */
-  ArrayNode output(ToolChoice.Reply reply, String status) {
+  /** A reasoning item holding {@code text} (one reasoning_text part; none while null). */
+  ObjectNode reasoning(String text, String status) {
+    ObjectNode r = json.createObjectNode();
+    r.put("type", "reasoning").put("id", reasoningId).put("status", status);
+    r.putArray("summary");
+    ArrayNode content = r.putArray("content");
+    if (text != null) {
+      content.addObject().put("type", "reasoning_text").put("text", text);
+    }
+    return r;
+  }
+
+  /**
+   * The output items of a whole reply: its reasoning (if any), its content as a message, then its
+   * calls.
+   */
+  ArrayNode output(String reasoning, ToolChoice.Reply reply, String status) {
     ArrayNode out = json.createArrayNode();
+    if (reasoning != null) {
+      out.add(reasoning(reasoning, status));
+    }
     if (reply.content() != null) {
       out.add(message(reply.content(), status));
     }

@@ -4,6 +4,7 @@ import dev.shallows.engine.generate.GenerationResult;
 import dev.shallows.engine.generate.PromptLogprob;
 import dev.shallows.engine.generate.TokenEvent;
 import dev.shallows.engine.generate.TopLogprob;
+import dev.shallows.server.chat.ThinkTags;
 import dev.shallows.server.openai.ChatCompletionChunk;
 import dev.shallows.server.openai.ChatCompletionResponse;
 import dev.shallows.server.openai.ChatLogprobs;
@@ -167,19 +168,33 @@ public final class Responses {
 
   /** A whole {@code chat.completion}; a reply that makes tool calls becomes its calls. */
   ChatCompletionResponse chat(
-      RequestRun run, List<GenerationResult> results, boolean logprobs, ToolChoice tools) {
+      RequestRun run,
+      List<GenerationResult> results,
+      boolean logprobs,
+      ToolChoice tools,
+      Reasoning reasoning) {
     List<ChatCompletionResponse.Choice> choices = new ArrayList<>();
     for (int i = 0; i < results.size(); i++) {
       GenerationResult r = results.get(i);
       ChatLogprobs lp = logprobs ? chatLogprobs(run.promptIds(i), r.tokens()) : null;
-      ToolChoice.Reply reply = tools.reply(r.text(), false);
+      ThinkTags.Split split = reasoning.split(r.text());
+      ToolChoice.Reply reply = reply(split, tools, reasoning);
       ChatCompletionResponse.Message m =
-          new ChatCompletionResponse.Message("assistant", reply.content(), null, reply.calls());
+          new ChatCompletionResponse.Message(
+              "assistant", reply.content(), null, reply.calls(), split.reasoning());
       String finish = reply.calls() != null ? tools.finishReason() : r.finishReason().wire();
       choices.add(new ChatCompletionResponse.Choice(i, m, lp, finish));
     }
     return new ChatCompletionResponse(
         id, "chat.completion", created, model, null, choices, usage(run, results), variant);
+  }
+
+  /** The content part of a reply as a message: calls or text (null when it only reasoned). */
+  static ToolChoice.Reply reply(ThinkTags.Split split, ToolChoice tools, Reasoning reasoning) {
+    if (split.content() == null && reasoning.active()) {
+      return new ToolChoice.Reply(null, null);
+    }
+    return tools.reply(split.content() == null ? "" : split.content(), false);
   }
 
   /** Chat logprobs of generated tokens. */
@@ -207,12 +222,25 @@ public final class Responses {
   /** A chat stream chunk. */
   public ChatCompletionChunk chatChunk(
       int choice, String role, String content, ChatLogprobs lp, String finish) {
-    return chunk(choice, new ChatCompletionChunk.Delta(role, content, null), lp, finish);
+    return chunk(choice, new ChatCompletionChunk.Delta(role, content, null, null), lp, finish);
+  }
+
+  /** A chat stream chunk of reasoning and/or content increments ("" = none). */
+  ChatCompletionChunk chatChunk(int choice, String reasoning, String content, ChatLogprobs lp) {
+    return chunk(
+        choice,
+        new ChatCompletionChunk.Delta(
+            null,
+            content.isEmpty() && !reasoning.isEmpty() ? null : content,
+            null,
+            reasoning.isEmpty() ? null : reasoning),
+        lp,
+        null);
   }
 
   /** A chunk carrying a choice's whole tool calls (streamed once the reply is complete). */
   ChatCompletionChunk toolCallsChunk(int choice, List<ToolCall> calls) {
-    return chunk(choice, new ChatCompletionChunk.Delta(null, null, calls), null, null);
+    return chunk(choice, new ChatCompletionChunk.Delta(null, null, calls, null), null, null);
   }
 
   private ChatCompletionChunk chunk(

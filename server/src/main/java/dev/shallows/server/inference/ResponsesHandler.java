@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.shallows.engine.generate.FinishReason;
 import dev.shallows.engine.generate.GenerationResult;
 import dev.shallows.engine.generate.TokenEvent;
+import dev.shallows.server.chat.ThinkTags;
 import dev.shallows.server.error.ApiException;
 import dev.shallows.server.openai.ChatCompletionRequest;
 import dev.shallows.server.openai.ToolCall;
@@ -91,12 +92,13 @@ public class ResponsesHandler {
     boolean keep = !req.path("store").isBoolean() || req.get("store").booleanValue();
     if (!req.path("stream").asBoolean(false)) {
       GenerationResult r = p.run().await().get(0);
-      ToolChoice.Reply reply = p.tools().reply(r.text(), false);
+      ThinkTags.Split split = p.reasoning().split(r.text());
+      ToolChoice.Reply reply = Responses.reply(split, p.tools(), p.reasoning());
       String[] status = status(r.finishReason());
       ObjectNode response =
           draft.response(
               status[0],
-              draft.output(reply, status[0]),
+              draft.output(split.reasoning(), reply, status[0]),
               Responses.usage(p.run(), List.of(r)),
               status[1]);
       if (keep) {
@@ -132,11 +134,12 @@ public class ResponsesHandler {
   }
 
   /**
-   * The Responses API's stream: response.created and .in_progress; the message item and its
-   * output_text part opened at the first content, output_text.delta per token (content held back
-   * from a possible call under "auto"); at the end the text and items closed, each function_call
-   * added with its arguments in one delta, and response.completed (or .incomplete) carrying the
-   * whole response.
+   * The Responses API's stream: response.created and .in_progress; with a reasoning parser a
+   * reasoning item first (reasoning_text.delta per token); the message item and its output_text
+   * part opened at the first content, output_text.delta per token (content held back from a
+   * possible call under "auto"); at the end the text and items closed, each function_call added
+   * with its arguments in one delta, and response.completed (or .incomplete) carrying the whole
+   * response.
    */
   private final class Events implements SseStream.Encoder {
     private final ResponseDraft draft;
@@ -145,6 +148,10 @@ public class ResponsesHandler {
     private final List<ObjectNode> conversation;
     private final StreamedReply reply;
     private final StringBuilder sentText = new StringBuilder();
+    private final StringBuilder thought = new StringBuilder();
+    private final ArrayNode output = json.createArrayNode();
+    private boolean reasoningOpen;
+    private boolean reasoningClosed;
     private boolean messageOpen;
     private int sequence;
 
@@ -154,7 +161,7 @@ public class ResponsesHandler {
       this.p = p;
       this.keep = keep;
       this.conversation = conversation;
-      this.reply = new StreamedReply(p.tools());
+      this.reply = new StreamedReply(p.tools(), p.reasoning().stream());
     }
 
     private SseStream.Named event(String type, ObjectNode fields) {
@@ -167,11 +174,17 @@ public class ResponsesHandler {
       return json.createObjectNode();
     }
 
-    private ObjectNode part() {
-      return fields()
-          .put("item_id", draft.messageId())
-          .put("output_index", 0)
-          .put("content_index", 0);
+    /** Where an item's text goes: its id, output index and (only) content part. */
+    private ObjectNode part(String itemId, int index) {
+      return fields().put("item_id", itemId).put("output_index", index).put("content_index", 0);
+    }
+
+    private ObjectNode messagePart() {
+      return part(draft.messageId(), reasoningOpen ? 1 : 0);
+    }
+
+    private ObjectNode reasoningPart() {
+      return part(draft.reasoningId(), 0);
     }
 
     @Override
@@ -187,49 +200,89 @@ public class ResponsesHandler {
       List<Object> out = new ArrayList<>();
       if (e instanceof RunEvent.Token t) {
         TokenEvent ev = t.event();
-        text(reply.onToken(ev.text()), out);
+        StreamedReply.Parts parts = reply.onToken(ev.text());
+        reasoning(parts.reasoning(), out);
+        text(parts.content(), out);
       } else if (e instanceof RunEvent.Done d) {
         finish(d.result(), out);
       }
       return out;
     }
 
-    /** Sends content: opens the message item at the first. */
+    /** Sends reasoning: opens the reasoning item at the first. */
+    private void reasoning(String delta, List<Object> out) {
+      if (delta.isEmpty()) {
+        return;
+      }
+      if (!reasoningOpen) {
+        reasoningOpen = true;
+        out.add(
+            event(
+                "response.output_item.added",
+                fields().put("output_index", 0).set("item", draft.reasoning(null, "in_progress"))));
+      }
+      thought.append(delta);
+      out.add(event("response.reasoning_text.delta", reasoningPart().put("delta", delta)));
+    }
+
+    /** Closes the reasoning item, if one is open. */
+    private void closeReasoning(String status, List<Object> out) {
+      if (!reasoningOpen || reasoningClosed) {
+        return;
+      }
+      reasoningClosed = true;
+      String text = thought.toString();
+      out.add(event("response.reasoning_text.done", reasoningPart().put("text", text)));
+      ObjectNode item = draft.reasoning(text, status);
+      out.add(
+          event("response.output_item.done", fields().put("output_index", 0).set("item", item)));
+      output.add(item);
+    }
+
+    /** Sends content: closes the reasoning and opens the message item at the first. */
     private void text(String delta, List<Object> out) {
       if (delta.isEmpty()) {
         return;
       }
       open(out);
       sentText.append(delta);
-      out.add(event("response.output_text.delta", part().put("delta", delta)));
+      out.add(event("response.output_text.delta", messagePart().put("delta", delta)));
     }
 
     private void open(List<Object> out) {
+      closeReasoning("completed", out);
       if (!messageOpen) {
         messageOpen = true;
         out.add(
             event(
                 "response.output_item.added",
-                fields().put("output_index", 0).set("item", draft.message(null, "in_progress"))));
-        out.add(event("response.content_part.added", part().set("part", draft.outputText(""))));
+                fields()
+                    .put("output_index", output.size())
+                    .set("item", draft.message(null, "in_progress"))));
+        out.add(
+            event("response.content_part.added", messagePart().set("part", draft.outputText(""))));
       }
     }
 
     private void finish(GenerationResult r, List<Object> out) {
-      ToolChoice.Reply whole = reply.finish();
+      String[] status = status(r.finishReason());
+      reasoning(reply.end(), out);
+      ToolChoice.Reply whole = reply.reply();
       text(reply.unsentContent(whole), out);
-      if (whole.calls() == null) {
+      if (whole.calls() == null && (whole.content() != null || !reasoningOpen)) {
         open(out); // a text reply has its message, even an empty one
       }
-      String[] status = status(r.finishReason());
-      ArrayNode output = json.createArrayNode();
+      closeReasoning(status[0], out);
       if (messageOpen) {
         String text = sentText.toString();
-        out.add(event("response.output_text.done", part().put("text", text)));
-        out.add(event("response.content_part.done", part().set("part", draft.outputText(text))));
+        out.add(event("response.output_text.done", messagePart().put("text", text)));
+        out.add(
+            event("response.content_part.done", messagePart().set("part", draft.outputText(text))));
         ObjectNode item = draft.message(text, status[0]);
         out.add(
-            event("response.output_item.done", fields().put("output_index", 0).set("item", item)));
+            event(
+                "response.output_item.done",
+                fields().put("output_index", output.size()).set("item", item)));
         output.add(item);
       }
       List<ToolCall> calls = whole.calls() == null ? List.of() : whole.calls();

@@ -5,6 +5,7 @@ import dev.shallows.engine.LlamaWeights;
 import dev.shallows.engine.generate.ContinuousBatcher;
 import dev.shallows.pruning.LoadedModel;
 import dev.shallows.server.chat.ChatTemplate;
+import dev.shallows.server.chat.ThinkTags;
 import dev.shallows.server.chat.ToolCallParser;
 import dev.shallows.server.config.ShallowsConfig;
 import dev.shallows.server.error.ApiException;
@@ -48,21 +49,24 @@ public final class ModelRegistry implements AutoCloseable {
   private final Path variantsDir;
   private final ChatTemplate chatTemplate;
   private final ToolCallParser toolCallParser;
+  private final ThinkTags reasoningParser;
   private final ShallowsConfig.Batching batching;
   private final Map<String, Variant> variants = new ConcurrentHashMap<>();
   private final List<Consumer<Variant>> onAdd = new ArrayList<>();
   private final List<Consumer<Variant>> onRemove = new ArrayList<>();
 
   /**
-   * {@code toolCallParser}: {@code auto} (detected from the chat template), {@code none}, or a
-   * parser's name ({@link ToolCallParser#named}).
+   * {@code toolCallParser}, {@code reasoningParser}: {@code auto} (detected from the chat
+   * template), {@code none}, or a parser's name ({@link ToolCallParser#named}, {@link
+   * ThinkTags#named}).
    */
   public ModelRegistry(
       String name,
       LoadedModel model,
       Path variantsDir,
       ShallowsConfig.Batching batching,
-      String toolCallParser) {
+      String toolCallParser,
+      String reasoningParser) {
     this.name = name;
     this.model = model;
     this.variantsDir = variantsDir;
@@ -77,6 +81,10 @@ public final class ModelRegistry implements AutoCloseable {
         "auto".equals(toolCallParser)
             ? ToolCallParser.detect(chatTemplate)
             : ToolCallParser.named(toolCallParser);
+    this.reasoningParser =
+        "auto".equals(reasoningParser)
+            ? ThinkTags.detect(chatTemplate)
+            : ThinkTags.named(reasoningParser);
   }
 
   /** Registers callbacks (metrics) for variants added and removed. */
@@ -99,6 +107,11 @@ public final class ModelRegistry implements AutoCloseable {
 
   public ChatTemplate chatTemplate() {
     return chatTemplate;
+  }
+
+  /** The splitter of reasoning from content in replies, or null. */
+  public ThinkTags reasoningParser() {
+    return reasoningParser;
   }
 
   /** The parser of tool calls in the model's own format ({@code tool_choice: "auto"}), or null. */

@@ -59,7 +59,12 @@ public class ModelService {
     LoadedModel model = LoadedModel.open(dir);
     registry =
         new ModelRegistry(
-            name, model, variantsDir, config.batching(), config.model().toolCallParser());
+            name,
+            model,
+            variantsDir,
+            config.batching(),
+            config.model().toolCallParser(),
+            config.model().reasoningParser());
     registry.listen(metrics::variantAdded, metrics::variantRemoved);
     registry.loadFull();
     List<String> wanted = config.model().load();
@@ -69,12 +74,14 @@ public class ModelService {
       }
     }
     LOG.infof(
-        "model %s from %s: %d layers, variants %s, tool-call parser %s, loaded in %d ms",
+        "model %s from %s: %d layers, variants %s, tool-call parser %s, reasoning parser %s,"
+            + " loaded in %d ms",
         name,
         dir,
         model.weights().config().numHiddenLayers(),
         registry.loaded(),
         registry.toolCallParser() == null ? "none" : registry.toolCallParser().name(),
+        registry.reasoningParser() == null ? "none" : "think",
         (System.nanoTime() - t0) / 1_000_000);
     builder = new VariantBuilder(registry);
     router =

@@ -25,8 +25,14 @@ public record ChatCompletionChunk(
       @JsonProperty("finish_reason") @JsonInclude(JsonInclude.Include.ALWAYS)
           String finishReason) {}
 
-  /** The increment: the role in the first chunk, then content pieces or tool calls. */
+  /**
+   * The increment: the role in the first chunk, then content pieces (or reasoning pieces, with a
+   * reasoning parser) or tool calls.
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Delta(
-      String role, String content, @JsonProperty("tool_calls") List<ToolCall> toolCalls) {}
+      String role,
+      String content,
+      @JsonProperty("tool_calls") List<ToolCall> toolCalls,
+      @JsonProperty("reasoning_content") String reasoningContent) {}
 }

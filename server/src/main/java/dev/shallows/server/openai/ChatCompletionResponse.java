@@ -24,11 +24,15 @@ public record ChatCompletionResponse(
       @JsonInclude(JsonInclude.Include.ALWAYS) ChatLogprobs logprobs,
       @JsonProperty("finish_reason") String finishReason) {}
 
-  /** The assistant message: its text, or (content null) the tool calls it makes. */
+  /**
+   * The assistant message: its text, or (content null) the tool calls it makes; with a reasoning
+   * parser, the reasoning before its answer (vLLM's {@code reasoning_content}).
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Message(
       String role,
       @JsonInclude(JsonInclude.Include.ALWAYS) String content,
       @JsonInclude(JsonInclude.Include.ALWAYS) String refusal,
-      @JsonProperty("tool_calls") List<ToolCall> toolCalls) {}
+      @JsonProperty("tool_calls") List<ToolCall> toolCalls,
+      @JsonProperty("reasoning_content") String reasoningContent) {}
 }

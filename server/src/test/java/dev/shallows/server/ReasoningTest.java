@@ -1,0 +1,112 @@
+package dev.shallows.server;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The {@code think} reasoning parser ({@link StartupTest}'s profile sets it). The test model's
+ * reply is real decoding steered by a guided regex into a reasoning block and an answer, so the
+ * test knows the split to expect: {@code reasoning_content} and {@code content} in chat, streamed
+ * as separate deltas with no tag in either; a reasoning item before the message in the Responses
+ * API; a reply without a block is all content.
+ */
+@QuarkusTest
+@TestProfile(StartupTest.Profile.class)
+@QuarkusTestResource(TestModel.class)
+class ReasoningTest {
+
+  private static final String REPLY = "<think>[a-z ]{3,20}</think>\\n?(Yes|No)\\.";
+
+  private static Map<String, Object> body(String regex, boolean stream) {
+    Map<String, Object> b = new HashMap<>();
+    b.put("model", TestModel.MODEL);
+    b.put("messages", List.of(Map.of("role", "user", "content", "Is the cat happy?")));
+    b.put("max_tokens", 60);
+    b.put("seed", 3);
+    b.put("structured_outputs", Map.of("regex", regex));
+    b.put("stream", stream);
+    return b;
+  }
+
+  private static String post(String path, Map<String, Object> body) {
+    return given()
+        .header("Authorization", "Bearer " + StartupTest.API_KEY)
+        .contentType(ContentType.JSON)
+        .body(body)
+        .post(path)
+        .then()
+        .statusCode(200)
+        .extract()
+        .asString();
+  }
+
+  @Test
+  void chatSplitsReasoningFromTheAnswer() {
+    JsonPath r = JsonPath.from(post("/v1/chat/completions", body(REPLY, false)));
+    String reasoning = r.getString("choices[0].message.reasoning_content");
+    String content = r.getString("choices[0].message.content");
+    assertTrue(Pattern.matches("[a-z ]{3,20}", reasoning), reasoning);
+    assertTrue(content.equals("Yes.") || content.equals("No."), content);
+
+    String streamed = post("/v1/chat/completions", body(REPLY, true));
+    for (JsonPath chunk : Sse.chunks(streamed)) {
+      String c = chunk.getString("choices[0].delta.content");
+      String t = chunk.getString("choices[0].delta.reasoning_content");
+      assertFalse(c != null && c.contains("<"), "no tag in the content: " + c);
+      assertFalse(t != null && t.contains("<"), "no tag in the reasoning: " + t);
+    }
+    assertEquals(reasoning, Sse.joined(streamed, "choices[0].delta.reasoning_content"));
+    assertEquals(content, Sse.joined(streamed, "choices[0].delta.content"));
+
+    // no block: all content, no reasoning_content
+    JsonPath plain = JsonPath.from(post("/v1/chat/completions", body("(Yes|No)\\.", false)));
+    assertNull(plain.get("choices[0].message.reasoning_content"));
+    assertTrue(plain.getString("choices[0].message.content").endsWith("."));
+  }
+
+  @Test
+  void theResponsesApiGivesAReasoningItemBeforeTheMessage() {
+    Map<String, Object> b = new HashMap<>();
+    b.put("model", TestModel.MODEL);
+    b.put("input", "Is the cat happy?");
+    b.put("max_output_tokens", 60);
+    b.put("seed", 3);
+    b.put("structured_outputs", Map.of("regex", REPLY));
+    JsonPath r = JsonPath.from(post("/v1/responses", b));
+    JsonPath chat = JsonPath.from(post("/v1/chat/completions", body(REPLY, false)));
+    assertEquals("reasoning", r.getString("output[0].type"));
+    assertEquals(
+        chat.getString("choices[0].message.reasoning_content"),
+        r.getString("output[0].content[0].text"));
+    assertEquals("message", r.getString("output[1].type"));
+    assertEquals(
+        chat.getString("choices[0].message.content"), r.getString("output[1].content[0].text"));
+
+    b.put("stream", true);
+    String events = post("/v1/responses", b);
+    assertEquals(
+        r.getString("output[0].content[0].text"),
+        Sse.joined(events, "delta")
+            .substring(0, r.getString("output[0].content[0].text").length()));
+    JsonPath last = Sse.chunks(events).get(Sse.chunks(events).size() - 1);
+    assertEquals("response.completed", last.getString("type"));
+    assertEquals(
+        r.getString("output[1].content[0].text"),
+        last.getString("response.output[1].content[0].text"));
+    assertEquals(1, last.getInt("response.output[1].content.size()"));
+  }
+}
