@@ -131,6 +131,27 @@ class AutoToolCallsTest {
   }
 
   @Test
+  void twoCallsAreTwoUnlessParallelCallsAreOff() throws Exception {
+    String second =
+        "<tool_call>\\n\\{\"name\": \"weather\", \"arguments\": \\{\"city\": \"Lima\"\\}\\}"
+            + "\\n</tool_call>";
+    String two = CALL.formatted("weather") + second;
+    Map<String, Object> request = body("auto", two, false);
+    request.put("max_tokens", 250); // the test model spells braces byte by byte
+    JsonPath both = post(request).then().statusCode(200).extract().jsonPath();
+    assertEquals(2, both.getList("choices[0].message.tool_calls").size());
+    assertTrue(
+        both.getString("choices[0].message.tool_calls[1].function.arguments").contains("Lima"));
+    Map<String, Object> one = new HashMap<>(request);
+    one.put("parallel_tool_calls", false);
+    JsonPath first = post(one).then().statusCode(200).extract().jsonPath();
+    assertEquals(1, first.getList("choices[0].message.tool_calls").size());
+    assertEquals(
+        both.getString("choices[0].message.tool_calls[0].function.arguments"),
+        first.getString("choices[0].message.tool_calls[0].function.arguments"));
+  }
+
+  @Test
   void unknownFunctionsAndFreeTextStayText() throws Exception {
     String unknown = CALL.formatted("rain");
     JsonPath r = post(body("auto", unknown, false)).then().statusCode(200).extract().jsonPath();

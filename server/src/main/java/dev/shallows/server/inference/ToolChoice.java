@@ -28,18 +28,21 @@ import java.util.UUID;
 final class ToolChoice {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final ToolChoice NONE = new ToolChoice(null, null, null, Set.of());
+  private static final ToolChoice NONE = new ToolChoice(null, null, null, Set.of(), true);
 
   private final JsonSchema schema; // the calls' schema when constrained, else null
   private final String named; // the forced function, or null for "required"
   private final ToolCallParser parser; // "auto": reads calls from free text; else null
   private final Set<String> names; // "auto": the functions a parsed call may name
+  private final boolean parallel; // "auto": more than one call may be kept
 
-  private ToolChoice(JsonSchema schema, String named, ToolCallParser parser, Set<String> names) {
+  private ToolChoice(
+      JsonSchema schema, String named, ToolCallParser parser, Set<String> names, boolean parallel) {
     this.schema = schema;
     this.named = named;
     this.parser = parser;
     this.names = names;
+    this.parallel = parallel;
   }
 
   /** A reply as a chat message: text ({@code calls} null), or calls after optional content. */
@@ -53,8 +56,9 @@ final class ToolChoice {
     JsonNode choice = r.toolChoice;
     boolean hasTools = r.tools != null && !r.tools.isNull();
     Map<String, JsonNode> tools = hasTools ? tools(r.tools) : Map.of();
+    boolean parallel = !Boolean.FALSE.equals(r.parallelToolCalls);
     if ((choice == null || choice.isNull()) && parser != null && !tools.isEmpty()) {
-      return new ToolChoice(null, null, parser, tools.keySet());
+      return new ToolChoice(null, null, parser, tools.keySet(), parallel);
     }
     if (choice == null || choice.isNull() || "none".equals(choice.asText(null))) {
       return NONE;
@@ -65,8 +69,7 @@ final class ToolChoice {
     if (choice.isTextual()) {
       switch (choice.textValue()) {
         case "required" -> {
-          return new ToolChoice(
-              required(tools, !Boolean.FALSE.equals(r.parallelToolCalls)), null, null, Set.of());
+          return new ToolChoice(required(tools, parallel), null, null, Set.of(), true);
         }
         case "auto" -> {
           if (parser == null) {
@@ -76,7 +79,7 @@ final class ToolChoice {
                     + " template shows none this server knows; set shallows.model.tool-call-parser"
                     + " (hermes, llama3_json) or use 'required' or a named function");
           }
-          return new ToolChoice(null, null, parser, tools.keySet());
+          return new ToolChoice(null, null, parser, tools.keySet(), parallel);
         }
         default ->
             throw ApiException.badRequest(
@@ -95,7 +98,8 @@ final class ToolChoice {
         ResponseFormats.compile(tools.get(name), "tools (" + name + ").function.parameters"),
         name,
         null,
-        Set.of());
+        Set.of(),
+        true);
   }
 
   /** Whether the reply is constrained to tool calls. */
@@ -141,6 +145,9 @@ final class ToolChoice {
         calls = new ArrayList<>();
         for (ToolCallParser.Call c : p.calls()) {
           calls.add(call(indexed ? calls.size() : null, c.name(), c.arguments().toString()));
+          if (!parallel) {
+            break; // parallel_tool_calls false: the first call only
+          }
         }
         String before = text.substring(0, p.contentEnd());
         content = before.isBlank() ? null : before;
