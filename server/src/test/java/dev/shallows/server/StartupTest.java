@@ -25,23 +25,76 @@ class StartupTest {
   /**
    * The second (and last) test profile: no admin key, an API key on /v1, a variants directory that
    * already holds {@code pruned-1-last} (left by {@link TestModel}, as a previous run would), and a
-   * startup pipeline that must make {@code pruned-2-last} before readiness, the {@code hermes}
-   * tool-call parser and the {@code think} reasoning parser.
+   * startup pipeline that must make {@code pruned-2-last} before readiness, a chat template file,
+   * the {@code hermes} tool-call parser and the {@code think} reasoning parser.
    */
   public static class Profile implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
-      return Map.of(
-          "shallows.model.variants-dir", TestModel.startupDir().toString(),
-          "shallows.admin.api-key", "",
-          "shallows.api.api-key", API_KEY,
-          "shallows.startup.prune", "true",
-          "shallows.startup.strategy", "last",
-          "shallows.startup.n", "2",
+      return Map.ofEntries(
+          Map.entry("shallows.model.chat-template", templateFile().toString()),
+          Map.entry("shallows.model.variants-dir", TestModel.startupDir().toString()),
+          Map.entry("shallows.admin.api-key", ""),
+          Map.entry("shallows.api.api-key", API_KEY),
+          Map.entry("shallows.startup.prune", "true"),
+          Map.entry("shallows.startup.strategy", "last"),
+          Map.entry("shallows.startup.n", "2"),
           // AutoToolCallsTest and ReasoningTest share this profile (one Quarkus start less)
-          "shallows.model.tool-call-parser", "hermes",
-          "shallows.model.reasoning-parser", "think");
+          Map.entry("shallows.model.tool-call-parser", "hermes"),
+          Map.entry("shallows.model.reasoning-parser", "think"));
     }
+  }
+
+  static final String TEMPLATE =
+      "{% for m in messages %}[{{ m['role'] }}] {{ m['content'] }}\n{% endfor %}[assistant]";
+
+  /** A chat template file for the profile (written here: profiles start before test resources). */
+  static java.nio.file.Path templateFile() {
+    try {
+      java.nio.file.Path f =
+          java.nio.file.Path.of("target", "test-model", "chat-template.jinja").toAbsolutePath();
+      Files.createDirectories(f.getParent());
+      Files.writeString(f, TEMPLATE);
+      return f;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void aChatTemplateFileReplacesTheModelsOwn() {
+    Map<String, Object> chat =
+        Map.of(
+            "model",
+            TestModel.MODEL,
+            "messages",
+            java.util.List.of(
+                Map.of("role", "system", "content", "Be brief."),
+                Map.of("role", "user", "content", "Hi")));
+    // a template writes any BOS itself (this one none), as Hugging Face renders them
+    Map<String, Object> text =
+        Map.of(
+            "model",
+            TestModel.MODEL,
+            "prompt",
+            "[system] Be brief.\n[user] Hi\n[assistant]",
+            "add_special_tokens",
+            false);
+    java.util.List<Integer> rendered = tokens(chat);
+    assertEquals(tokens(text), rendered);
+  }
+
+  private static java.util.List<Integer> tokens(Map<String, Object> body) {
+    return given()
+        .header("Authorization", "Bearer " + API_KEY)
+        .contentType(io.restassured.http.ContentType.JSON)
+        .body(body)
+        .post("/tokenize")
+        .then()
+        .statusCode(200)
+        .extract()
+        .jsonPath()
+        .getList("tokens", Integer.class);
   }
 
   @Test

@@ -62,6 +62,14 @@ public interface ShallowsConfig {
     List<String> load();
 
     /**
+     * A Jinja chat template file that replaces the model's own ({@code chat_template} of
+     * tokenizer_config.json), as vLLM's {@code --chat-template}; unset = the model's, or the
+     * documented default transcript.
+     */
+    @WithName("chat-template")
+    Optional<String> chatTemplate();
+
+    /**
      * How {@code tool_choice: "auto"} reads tool calls out of the model's text: {@code hermes}
      * (Qwen2.5, Qwen3, Hermes), {@code llama3_json} (Llama 3.1-3.3), {@code none}, or {@code auto}
      * = the format the model's chat template shows (none without a template).

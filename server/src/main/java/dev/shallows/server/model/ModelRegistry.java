@@ -56,17 +56,16 @@ public final class ModelRegistry implements AutoCloseable {
   private final List<Consumer<Variant>> onRemove = new ArrayList<>();
 
   /**
-   * {@code toolCallParser}, {@code reasoningParser}: {@code auto} (detected from the chat
-   * template), {@code none}, or a parser's name ({@link ToolCallParser#named}, {@link
-   * ThinkTags#named}).
+   * {@code formats}: the chat template that replaces the model's own (if any), and the tool-call
+   * and reasoning parsers: {@code auto} (detected from the chat template), {@code none}, or a
+   * parser's name ({@link ToolCallParser#named}, {@link ThinkTags#named}).
    */
   public ModelRegistry(
       String name,
       LoadedModel model,
       Path variantsDir,
       ShallowsConfig.Batching batching,
-      String toolCallParser,
-      String reasoningParser) {
+      ShallowsConfig.Model formats) {
     this.name = name;
     this.model = model;
     this.variantsDir = variantsDir;
@@ -74,9 +73,14 @@ public final class ModelRegistry implements AutoCloseable {
     TextTokenizer tok = model.tokenizer();
     this.chatTemplate =
         new ChatTemplate(
-            tok.config().chatTemplate(),
+            formats
+                .chatTemplate()
+                .map(ModelRegistry::readTemplate)
+                .orElse(tok.config().chatTemplate()),
             tok.bosId() >= 0 ? tok.tokenString(tok.bosId()) : "",
             tok.eosIds().isEmpty() ? "" : tok.tokenString(tok.eosIds().get(0)));
+    String toolCallParser = formats.toolCallParser();
+    String reasoningParser = formats.reasoningParser();
     this.toolCallParser =
         "auto".equals(toolCallParser)
             ? ToolCallParser.detect(chatTemplate)
@@ -85,6 +89,16 @@ public final class ModelRegistry implements AutoCloseable {
         "auto".equals(reasoningParser)
             ? ThinkTags.detect(chatTemplate)
             : ThinkTags.named(reasoningParser);
+  }
+
+  /** The Jinja text of a chat template file ({@code shallows.model.chat-template}). */
+  private static String readTemplate(String file) {
+    try {
+      return java.nio.file.Files.readString(Path.of(file));
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(
+          "shallows.model.chat-template: cannot read the chat template file " + file, e);
+    }
   }
 
   /** Registers callbacks (metrics) for variants added and removed. */

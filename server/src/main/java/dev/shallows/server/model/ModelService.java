@@ -57,14 +57,7 @@ public class ModelService {
             : Path.of(config.model().variantsDir());
     long t0 = System.nanoTime();
     LoadedModel model = LoadedModel.open(dir);
-    registry =
-        new ModelRegistry(
-            name,
-            model,
-            variantsDir,
-            config.batching(),
-            config.model().toolCallParser(),
-            config.model().reasoningParser());
+    registry = new ModelRegistry(name, model, variantsDir, config.batching(), config.model());
     registry.listen(metrics::variantAdded, metrics::variantRemoved);
     registry.loadFull();
     List<String> wanted = config.model().load();
