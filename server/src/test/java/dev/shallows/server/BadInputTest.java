@@ -130,6 +130,27 @@ class BadInputTest {
 
   static Stream<Arguments> chat() {
     return Stream.of(
+        Arguments.of(
+            "{"
+                + M
+                + ","
+                + MSG
+                + ",\"continue_final_message\":true,\"add_generation_prompt\":true}",
+            400,
+            "continue_final_message"),
+        Arguments.of(
+            "{"
+                + M
+                + ",\"messages\":[{\"role\":\"assistant\",\"content\":\" \"}],"
+                + "\"continue_final_message\":true}",
+            400,
+            "continue_final_message"),
+        Arguments.of(
+            "{" + M + "," + MSG + ",\"chat_template_kwargs\":[1]}", 400, "chat_template_kwargs"),
+        Arguments.of(
+            "{" + M + "," + MSG + ",\"chat_template_kwargs\":{\"messages\":[]}}",
+            400,
+            "chat_template_kwargs"),
         Arguments.of("{" + M + "}", 400, "messages"),
         Arguments.of("{" + M + ",\"messages\":[]}", 400, "messages"),
         Arguments.of(

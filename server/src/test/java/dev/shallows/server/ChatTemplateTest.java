@@ -99,6 +99,48 @@ class ChatTemplateTest {
   }
 
   @Test
+  void continueFinalMessageEndsThePromptInsideTheLastMessage() {
+    ChatTemplate zephyr = new ChatTemplate(ZEPHYR, "<s>", "</s>");
+    List<Message> prefill =
+        List.of(new Message("user", "Tell a story"), new Message("assistant", "Once upon"));
+    ChatTemplate.Options cont = new ChatTemplate.Options(null, false, true, java.util.Map.of());
+    assertEquals(
+        "<|user|>\nTell a story</s>\n<|assistant|>\nOnce upon", zephyr.render(prefill, cont));
+    // a template that trims the message: the prompt ends at the trimmed text (Hugging Face's
+    // rule), unless the rendered text goes on exactly as the message did
+    ChatTemplate llama2 = new ChatTemplate(LLAMA2, "<s>", "</s>");
+    List<Message> spaced =
+        List.of(new Message("user", "Hi"), new Message("assistant", "The answer is\n"));
+    assertEquals("<s>[INST] Hi [/INST] The answer is", llama2.render(spaced, cont));
+    // add_generation_prompt false: no assistant start after the last message
+    ChatTemplate.Options none = new ChatTemplate.Options(null, false, false, java.util.Map.of());
+    assertEquals("<|user|>\nTell a story</s>\n", zephyr.render(List.of(prefill.get(0)), none));
+    ApiException e =
+        assertThrows(
+            ApiException.class,
+            () ->
+                zephyr.render(
+                    List.of(new Message("user", "Hi"), new Message("assistant", " ")), cont));
+    assertEquals("continue_final_message", e.param());
+  }
+
+  @Test
+  void chatTemplateKwargsAreTemplateVariables() {
+    ChatTemplate t =
+        new ChatTemplate(
+            "{{ messages[0]['content'] }}{% if enable_thinking is false %} /no_think{% endif %}",
+            "", "");
+    List<Message> m = List.of(new Message("user", "Hi"));
+    assertEquals("Hi", t.render(m));
+    assertEquals(
+        "Hi /no_think",
+        t.render(
+            m,
+            new ChatTemplate.Options(
+                null, true, false, java.util.Map.of("enable_thinking", false))));
+  }
+
+  @Test
   void defaultTemplateIsAPlainTranscript() {
     ChatTemplate t = new ChatTemplate(null, "<s>", "</s>");
     assertTrue(t.isDefault());

@@ -127,4 +127,70 @@ class TokenizeTest {
           .body("error.param", equalTo("tools"));
     }
   }
+
+  @Test
+  void continueFinalMessagePrefillsTheAssistantsReply() {
+    List<Map<String, String>> messages =
+        List.of(
+            Map.of("role", "user", "content", "Tell me a story"),
+            Map.of("role", "assistant", "content", "Once upon a time, Lily"));
+    JsonPath rendered =
+        post(
+            "/tokenize",
+            Map.of("model", TestModel.MODEL, "messages", messages, "continue_final_message", true),
+            200);
+    // the default transcript (BOS first, as a completion prompt), cut after the assistant's text
+    JsonPath text =
+        post(
+            "/tokenize",
+            Map.of(
+                "model",
+                TestModel.MODEL,
+                "prompt",
+                "User: Tell me a story\nAssistant: Once upon a time, Lily"),
+            200);
+    List<Integer> ids = rendered.getList("tokens", Integer.class);
+    assertEquals(text.getList("tokens", Integer.class), ids);
+    // the chat reply continues it as a completion of those ids does (greedy)
+    JsonPath chat =
+        post(
+            "/v1/chat/completions",
+            Map.of(
+                "model",
+                TestModel.MODEL,
+                "messages",
+                messages,
+                "continue_final_message",
+                true,
+                "max_tokens",
+                8,
+                "temperature",
+                0),
+            200);
+    JsonPath completion =
+        post(
+            "/v1/completions",
+            Map.of("model", TestModel.MODEL, "prompt", ids, "max_tokens", 8, "temperature", 0),
+            200);
+    assertEquals(
+        completion.getString("choices[0].text"), chat.getString("choices[0].message.content"));
+    // add_generation_prompt false: the transcript without "Assistant:"
+    JsonPath noPrompt =
+        post(
+            "/tokenize",
+            Map.of(
+                "model",
+                TestModel.MODEL,
+                "messages",
+                List.of(messages.get(0)),
+                "add_generation_prompt",
+                false),
+            200);
+    JsonPath plain =
+        post(
+            "/tokenize",
+            Map.of("model", TestModel.MODEL, "prompt", "User: Tell me a story\n"),
+            200);
+    assertEquals(plain.getList("tokens", Integer.class), noPrompt.getList("tokens", Integer.class));
+  }
 }

@@ -72,7 +72,14 @@ public class TokenizeResource {
       }
       ids =
           inference.encodeChat(
-              r.chatTemplate().render(RequestMapper.templateMessages(req.messages), req.tools));
+              r.chatTemplate()
+                  .render(
+                      RequestMapper.templateMessages(req.messages),
+                      RequestMapper.templateOptions(
+                          req.tools,
+                          req.addGenerationPrompt,
+                          req.continueFinalMessage,
+                          req.chatTemplateKwargs)));
     }
     List<Integer> out = new ArrayList<>(ids.length);
     for (int id : ids) {

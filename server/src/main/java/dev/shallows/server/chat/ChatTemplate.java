@@ -87,17 +87,46 @@ public final class ChatTemplate {
     }
   }
 
+  /**
+   * How to render, as Hugging Face's {@code apply_chat_template} takes it: the request's {@code
+   * tools} (OpenAI's list of functions, null for none) in the template's {@code tools} variable;
+   * {@code add_generation_prompt}; {@code continueFinalMessage}: end the prompt inside the last
+   * message, so the reply continues it (an assistant prefill); {@code kwargs}: more template
+   * variables (e.g. Qwen3's {@code enable_thinking}).
+   */
+  public record Options(
+      JsonNode tools,
+      boolean addGenerationPrompt,
+      boolean continueFinalMessage,
+      Map<String, Object> kwargs) {
+
+    /** Variables the server sets itself. */
+    public static final java.util.Set<String> RESERVED =
+        java.util.Set.of("messages", "tools", "bos_token", "eos_token", "add_generation_prompt");
+
+    public static Options tools(JsonNode tools) {
+      return new Options(tools, true, false, Map.of());
+    }
+  }
+
   /** The prompt text for {@code messages}, ready for the assistant's reply. */
   public String render(List<Message> messages) {
-    return render(messages, null);
+    return render(messages, Options.tools(null));
   }
 
   /**
-   * The prompt text for {@code messages} with the request's {@code tools} (OpenAI's list of
-   * functions, null for none) in the template's {@code tools} variable, as Hugging Face passes
-   * them; templates that do not use it (the default among them) leave them out.
+   * The prompt text for {@code messages} with the request's {@code tools} (see {@link Options}).
    */
   public String render(List<Message> messages, JsonNode tools) {
+    return render(messages, Options.tools(tools));
+  }
+
+  /**
+   * The prompt text for {@code messages} rendered as {@code options} say; templates that do not use
+   * {@code tools} (the default among them) leave them out.
+   */
+  public String render(List<Message> messages, Options options) {
+    JsonNode tools = options.tools();
     List<Map<String, Object>> msgs = new ArrayList<>();
     for (Message m : messages) {
       Map<String, Object> map = new LinkedHashMap<>();
@@ -113,11 +142,11 @@ public final class ChatTemplate {
       }
       msgs.add(map);
     }
-    Map<String, Object> vars = new HashMap<>();
+    Map<String, Object> vars = new HashMap<>(options.kwargs());
     vars.put("messages", msgs);
     vars.put("bos_token", bosToken);
     vars.put("eos_token", eosToken);
-    vars.put("add_generation_prompt", true);
+    vars.put("add_generation_prompt", options.addGenerationPrompt());
     vars.put(
         "tools", tools == null || tools.isNull() ? null : TOOLS.convertValue(tools, List.class));
     RenderResult r;
@@ -143,7 +172,26 @@ public final class ChatTemplate {
         throw new IllegalStateException("chat template failed: " + msg);
       }
     }
-    return r.getOutput();
+    return options.continueFinalMessage()
+        ? continueFinal(r.getOutput(), messages.get(messages.size() - 1).content())
+        : r.getOutput();
+  }
+
+  /**
+   * The rendered prompt cut right after the last message's text (Hugging Face's {@code
+   * continue_final_message}): whatever the template writes to close the message is left out.
+   */
+  private static String continueFinal(String rendered, String last) {
+    String core = last == null ? "" : last.strip();
+    int at = core.isEmpty() ? -1 : rendered.lastIndexOf(core);
+    if (at < 0) {
+      throw ApiException.badRequest(
+          "continue_final_message",
+          "the last message's text is not in the rendered prompt (or is empty): nothing to continue");
+    }
+    String lead = last.stripLeading();
+    boolean kept = rendered.startsWith(lead, at);
+    return rendered.substring(0, at + (kept ? lead.length() : core.length()));
   }
 
   /**

@@ -49,7 +49,13 @@ public class ChatHandler {
         inference
             .registry()
             .chatTemplate()
-            .render(RequestMapper.templateMessages(req.messages), req.tools);
+            .render(
+                RequestMapper.templateMessages(req.messages),
+                RequestMapper.templateOptions(
+                    req.tools,
+                    req.addGenerationPrompt,
+                    req.continueFinalMessage,
+                    req.chatTemplateKwargs));
     int[] ids = inference.encodeChat(prompt);
     boolean explicit = req.maxCompletionTokens != null || req.maxTokens != null;
     params =

@@ -182,6 +182,42 @@ public final class RequestMapper {
     return out;
   }
 
+  /**
+   * How a request's messages are rendered: its tools, {@code add_generation_prompt}, {@code
+   * continue_final_message} (which implies no generation prompt) and {@code chat_template_kwargs}
+   * (an object; the server's own variables cannot be set).
+   */
+  public static ChatTemplate.Options templateOptions(
+      JsonNode tools, Boolean addGenerationPrompt, Boolean continueFinal, JsonNode kwargs) {
+    boolean cont = Boolean.TRUE.equals(continueFinal);
+    if (cont && Boolean.TRUE.equals(addGenerationPrompt)) {
+      throw ApiException.badRequest(
+          "continue_final_message",
+          "continue_final_message continues the last message: add_generation_prompt must be false");
+    }
+    java.util.Map<String, Object> vars = new java.util.HashMap<>();
+    if (kwargs != null && !kwargs.isNull()) {
+      if (!kwargs.isObject()) {
+        throw ApiException.badRequest(
+            "chat_template_kwargs", "chat_template_kwargs must be an object");
+      }
+      for (java.util.Iterator<String> it = kwargs.fieldNames(); it.hasNext(); ) {
+        String k = it.next();
+        if (ChatTemplate.Options.RESERVED.contains(k)) {
+          throw ApiException.badRequest(
+              "chat_template_kwargs",
+              "'" + k + "' is set by the server; use the request's own field");
+        }
+        vars.put(k, KWARGS.convertValue(kwargs.get(k), Object.class));
+      }
+    }
+    return new ChatTemplate.Options(
+        tools, !cont && !Boolean.FALSE.equals(addGenerationPrompt), cont, vars);
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper KWARGS =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
   /** The text of a message: a string, or the concatenation of its text parts. */
   public static String messageText(ChatMessage m, String at) {
     JsonNode c = m.content;

@@ -43,7 +43,8 @@ final class ResponsesInput {
           "guided_regex",
           "guided_choice",
           "guided_grammar",
-          "grammar");
+          "grammar",
+          "chat_template_kwargs");
 
   /** The Responses API's own fields, translated or used by the handler. */
   private static final Set<String> OWN =

@@ -24,4 +24,25 @@ public class TokenizeRequest extends LenientRequest {
   @Schema(
       description = "Prompts only: add BOS as the tokenizer does for completions (default true)")
   public Boolean addSpecialTokens;
+
+  @JsonProperty("add_generation_prompt")
+  @Schema(
+      description =
+          "Extension (vLLM's): end the prompt with the template's start of an assistant reply"
+              + " (default true)")
+  public Boolean addGenerationPrompt;
+
+  @JsonProperty("continue_final_message")
+  @Schema(
+      description =
+          "Extension (vLLM's): end the prompt inside the last message, so the reply continues it"
+              + " (an assistant prefill); implies add_generation_prompt false")
+  public Boolean continueFinalMessage;
+
+  @JsonProperty("chat_template_kwargs")
+  @Schema(
+      description =
+          "Extension (vLLM's): more variables for the chat template, e.g."
+              + " {\"enable_thinking\": false}")
+  public com.fasterxml.jackson.databind.JsonNode chatTemplateKwargs;
 }
