@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.shallows.engine.generate.FinishReason;
 import dev.shallows.server.openai.ToolCall;
 import dev.shallows.server.openai.Usage;
 import java.util.List;
@@ -46,6 +47,15 @@ final class ResponseDraft {
 
   String reasoningId() {
     return reasoningId;
+  }
+
+  /** {status, incomplete reason} of a finished reply. */
+  static String[] status(FinishReason finish) {
+    return switch (finish) {
+      case STOP -> new String[] {"completed", null};
+      case LENGTH -> new String[] {"incomplete", "max_output_tokens"};
+      case ABORT -> new String[] {"incomplete", "server_shutdown"};
+    };
   }
 
   private static String hex() {
