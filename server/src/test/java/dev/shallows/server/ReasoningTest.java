@@ -109,4 +109,27 @@ class ReasoningTest {
         last.getString("response.output[1].content[0].text"));
     assertEquals(1, last.getInt("response.output[1].content.size()"));
   }
+
+  @Test
+  void aConstrainedReplyReasonsFirstWhenThePromptOpensTheBlock() {
+    Map<String, Object> b = new HashMap<>();
+    b.put("model", TestModel.MODEL);
+    b.put("messages", List.of(Map.of("role", "user", "content", "Is the cat happy?")));
+    b.put("max_tokens", 24);
+    b.put("seed", 5);
+    b.put("response_format", Map.of("type", "json_object"));
+    // the profile's template opens <think> on request: the JSON must wait for </think>, which
+    // the story model never writes, so the whole reply is free reasoning
+    b.put("chat_template_kwargs", Map.of("think", true));
+    JsonPath thinking = JsonPath.from(post("/v1/chat/completions", b));
+    assertEquals("length", thinking.getString("choices[0].finish_reason"));
+    assertNull(thinking.get("choices[0].message.content"));
+    String reasoning = thinking.getString("choices[0].message.reasoning_content");
+    assertTrue(reasoning.chars().filter(Character::isLetter).count() > 5, reasoning);
+    // no block opened: JSON from the first token
+    b.remove("chat_template_kwargs");
+    JsonPath json = JsonPath.from(post("/v1/chat/completions", b));
+    assertNull(json.get("choices[0].message.reasoning_content"));
+    assertTrue(json.getString("choices[0].message.content").strip().startsWith("{"));
+  }
 }

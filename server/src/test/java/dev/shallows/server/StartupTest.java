@@ -45,8 +45,10 @@ class StartupTest {
     }
   }
 
+  /** Opens a reasoning block when the request's chat_template_kwargs say {@code think}. */
   static final String TEMPLATE =
-      "{% for m in messages %}[{{ m['role'] }}] {{ m['content'] }}\n{% endfor %}[assistant]";
+      "{% for m in messages %}[{{ m['role'] }}] {{ m['content'] }}\n{% endfor %}[assistant]"
+          + "{% if think %}<think>\n{% endif %}";
 
   /** A chat template file for the profile (written here: profiles start before test resources). */
   static java.nio.file.Path templateFile() {

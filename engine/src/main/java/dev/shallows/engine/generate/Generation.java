@@ -210,6 +210,11 @@ public final class Generation {
               : params.textPattern() != null
                   ? params.textPattern().constraint(tokenizer.pieces(), stopIds)
                   : params.jsonObject() ? new JsonObjectConstraint(tokenizer.pieces()) : null;
+      if (constraint != null && params.constrainAfter() != null) {
+        constraint =
+            new ConstrainedAfterTag(
+                params.constrainAfter(), tokenizer.pieces(), stopIds, constraint);
+      }
       if (params.maxTokens() == 0 && !params.promptLogprobs()) {
         complete(FinishReason.LENGTH);
         return;

@@ -41,6 +41,9 @@ import java.util.Map;
  *     temperature, top-k and top-p); 0 disables it
  * @param minTokens the end-of-sequence and stop token ids cannot end the reply before this many
  *     tokens (stop strings still can)
+ * @param constrainAfter with a JSON mode, schema or guided pattern: the reply is free until it
+ *     writes this text (a reasoning model's closing tag), and the constraint holds after it; null =
+ *     from the first token
  * @param textPattern guided decoding (vLLM's regex / choice / grammar): the whole output is one
  *     text of the language; the end tokens are allowed only where the text so far is a whole match;
  *     null = none
@@ -64,7 +67,8 @@ public record SamplingParams(
     JsonSchema jsonSchema,
     GuidedText textPattern,
     double minP,
-    int minTokens) {
+    int minTokens,
+    String constrainAfter) {
 
   /** Largest |bias| of a {@code logit_bias} entry (OpenAI's limit). */
   public static final double MAX_LOGIT_BIAS = 100;
@@ -179,6 +183,7 @@ public record SamplingParams(
     b.textPattern = textPattern;
     b.minP = minP;
     b.minTokens = minTokens;
+    b.constrainAfter = constrainAfter;
     return b;
   }
 
@@ -211,6 +216,7 @@ public record SamplingParams(
     private boolean jsonObject;
     private JsonSchema jsonSchema;
     private GuidedText textPattern;
+    private String constrainAfter;
     private double minP = 0;
     private int minTokens = 0;
 
@@ -311,6 +317,11 @@ public record SamplingParams(
       return this;
     }
 
+    public Builder constrainAfter(String v) {
+      constrainAfter = v;
+      return this;
+    }
+
     public SamplingParams build() {
       return new SamplingParams(
           temperature,
@@ -331,7 +342,8 @@ public record SamplingParams(
           jsonSchema,
           textPattern,
           minP,
-          minTokens);
+          minTokens,
+          constrainAfter);
     }
   }
 }

@@ -13,7 +13,9 @@ import java.util.Locale;
 public final class ThinkTags {
 
   static final String OPEN = "<think>";
-  static final String CLOSE = "</think>";
+
+  /** The tag that ends the reasoning. */
+  public static final String CLOSE = "</think>";
 
   /** A reply's parts; null where it has none. */
   public record Split(String reasoning, String content) {}

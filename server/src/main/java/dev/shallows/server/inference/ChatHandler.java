@@ -67,10 +67,11 @@ public class ChatHandler {
     boolean constrained =
         params.jsonObject() || params.jsonSchema() != null || params.textPattern() != null;
     ThinkTags tags = inference.registry().reasoningParser();
-    Reasoning reasoning =
-        tags == null
-            ? Reasoning.NONE
-            : new Reasoning(tags, !constrained && ThinkTags.opens(prompt));
+    boolean inside = tags != null && ThinkTags.opens(prompt);
+    if (inside && constrained) { // reason first: the constraint holds after the reasoning
+      params = params.toBuilder().constrainAfter(ThinkTags.CLOSE).build();
+    }
+    Reasoning reasoning = tags == null ? Reasoning.NONE : new Reasoning(tags, inside);
     return new Prepared(inference.submit(d, List.of(ids), n, params, "chat"), d, tools, reasoning);
   }
 

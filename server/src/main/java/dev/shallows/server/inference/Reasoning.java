@@ -4,9 +4,10 @@ import dev.shallows.server.chat.ThinkTags;
 
 /**
  * How one request's reply splits into reasoning and content: the model's reasoning parser (null:
- * none) and whether the request's prompt opened the reasoning block. A constrained reply (JSON, a
- * schema, a guided pattern, forced tool calls) is never split: the constraint holds from its first
- * token, so it has no reasoning.
+ * none) and whether the reply starts inside a reasoning block the prompt opened. Then a constrained
+ * reply (JSON, a schema, a guided pattern, forced tool calls) reasons freely first and the
+ * constraint holds after {@code </think>}; otherwise a constrained reply has reasoning only if it
+ * writes the block itself (a grammar or regex may).
  */
 record Reasoning(ThinkTags tags, boolean inside) {
 
