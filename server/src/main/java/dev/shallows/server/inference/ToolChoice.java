@@ -83,7 +83,8 @@ final class ToolChoice {
         }
         default ->
             throw ApiException.badRequest(
-                "tool_choice", "tool_choice must be 'none', 'required' or a named function");
+                "tool_choice",
+                "tool_choice must be 'none', 'auto', 'required' or a named function");
       }
     }
     String name = choice.path("function").path("name").asText(null);
