@@ -52,21 +52,24 @@ public interface ToolCallParser {
       case "none" -> null;
       case HermesToolCalls.NAME -> new HermesToolCalls();
       case Llama3JsonToolCalls.NAME -> new Llama3JsonToolCalls();
+      case MistralToolCalls.NAME -> new MistralToolCalls();
       default ->
           throw new IllegalArgumentException(
               "unknown tool-call parser '"
                   + name
                   + "': use auto, none, "
                   + HermesToolCalls.NAME
+                  + ", "
+                  + Llama3JsonToolCalls.NAME
                   + " or "
-                  + Llama3JsonToolCalls.NAME);
+                  + MistralToolCalls.NAME);
     };
   }
 
   /**
    * {@code auto}: the parser of the format the chat template teaches ({@code <tool_call>} tags:
-   * Qwen2.5/Qwen3/Hermes; Llama 3.1-3.3's JSON calls), or null when the template shows no known
-   * format (the default transcript never does).
+   * Qwen2.5/Qwen3/Hermes; Llama 3.1-3.3's JSON calls; Mistral's {@code [TOOL_CALLS]}), or null when
+   * the template shows no known format (the default transcript never does).
    */
   static ToolCallParser detect(ChatTemplate template) {
     if (template.isDefault()) {
@@ -78,6 +81,9 @@ public interface ToolCallParser {
     }
     if (src.contains("<|python_tag|>") || src.contains("respond with a JSON for a function call")) {
       return new Llama3JsonToolCalls();
+    }
+    if (src.contains(MistralToolCalls.MARKER) || src.contains("[AVAILABLE_TOOLS]")) {
+      return new MistralToolCalls();
     }
     return null;
   }

@@ -17,6 +17,7 @@ class ToolCallParserTest {
 
   private final ToolCallParser hermes = ToolCallParser.named("hermes");
   private final ToolCallParser llama = ToolCallParser.named("llama3_json");
+  private final ToolCallParser mistral = ToolCallParser.named("mistral");
 
   private static String calls(ToolCallParser.Parsed p) {
     StringBuilder b = new StringBuilder();
@@ -84,6 +85,34 @@ class ToolCallParserTest {
     }
   }
 
+  @Test
+  void mistralReadsTheArrayAfterItsMarkerOrAlone() {
+    String marked =
+        "Checking.[TOOL_CALLS] [{\"name\": \"a\", \"arguments\": {\"x\": 1}},"
+            + " {\"name\": \"b\", \"arguments\": {}}]";
+    ToolCallParser.Parsed p = mistral.parse(marked);
+    assertEquals("a{\"x\":1};b{};", calls(p));
+    assertEquals("Checking.", marked.substring(0, p.contentEnd()));
+    // the marker is a control token a detokenizer may drop: the bare array counts
+    p = mistral.parse(" [{\"name\": \"a\", \"arguments\": {}}]");
+    assertEquals("a{};", calls(p));
+    assertEquals(0, p.contentEnd());
+    for (String text :
+        List.of(
+            "[1, 2, 3] are numbers",
+            "[]",
+            "[{\"name\": \"a\"}]",
+            "See [TOOL_CALLS] {\"name\": \"a\", \"arguments\": {}}",
+            "[{\"name\": \"a\", \"arguments\": {}}] and more")) {
+      assertNull(mistral.parse(text), text);
+    }
+    for (int piece = 1; piece <= 5; piece++) {
+      assertEquals("Checking.", streamed(mistral, marked, piece), "piece " + piece);
+      assertEquals("See [1] and [2].", streamed(mistral, "See [1] and [2].", piece));
+      assertEquals("", streamed(mistral, " [{\"name\": \"a\"", piece), "a reply that opens with [");
+    }
+  }
+
   /** Feeds {@code text} in pieces as a stream would and returns the content sent before the end. */
   private static String streamed(ToolCallParser parser, String text, int piece) {
     StringBuilder all = new StringBuilder();
@@ -135,7 +164,14 @@ class ToolCallParserTest {
     assertNull(
         ToolCallParser.detect(
             new ChatTemplate("{% for m in messages %}{{ m.content }}{% endfor %}", "", "")));
+    assertInstanceOf(
+        MistralToolCalls.class,
+        ToolCallParser.detect(
+            new ChatTemplate(
+                "{% if tools %}[AVAILABLE_TOOLS]{{ tools | tojson }}[/AVAILABLE_TOOLS]{% endif %}"
+                    + "{% for m in messages %}[INST]{{ m.content }}[/INST]{% endfor %}",
+                "", "")));
     assertNull(ToolCallParser.named("none"));
-    assertThrows(IllegalArgumentException.class, () -> ToolCallParser.named("mistral"));
+    assertThrows(IllegalArgumentException.class, () -> ToolCallParser.named("pythonic"));
   }
 }
