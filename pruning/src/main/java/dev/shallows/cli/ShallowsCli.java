@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       SweepCommand.class,
       ImportLlama2cCommand.class,
       BenchCommand.class,
+      DraftBenchCommand.class,
       HealCommand.class,
       PretrainCommand.class,
       LossPlotCommand.class,
