@@ -132,4 +132,54 @@ class ReasoningTest {
     assertNull(json.get("choices[0].message.reasoning_content"));
     assertTrue(json.getString("choices[0].message.content").strip().startsWith("{"));
   }
+
+  @Test
+  void reasoningTextAndACallComeOutAsThreeItemsStreamedOrNot() throws Exception {
+    String regex =
+        "<think>[a-z ]{3,12}</think>Ok\\.<tool_call>\\n\\{\"name\": \"weather\", \"arguments\":"
+            + " \\{\"city\": \"(Oslo|Lima)\"\\}\\}\\n</tool_call>";
+    Map<String, Object> b = new HashMap<>();
+    b.put("model", TestModel.MODEL);
+    b.put("input", "Weather?");
+    b.put("max_output_tokens", 250);
+    b.put("temperature", 0);
+    b.put("structured_outputs", Map.of("regex", regex));
+    b.put(
+        "tools",
+        List.of(
+            Map.of(
+                "type",
+                "function",
+                "name",
+                "weather",
+                "parameters",
+                new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(ToolCallsTest.WEATHER))));
+    JsonPath r = JsonPath.from(post("/v1/responses", b));
+    assertEquals(
+        List.of("reasoning", "message", "function_call"), r.getList("output.type"), r.prettify());
+    assertEquals("Ok.", r.getString("output[1].content[0].text"));
+    assertEquals("weather", r.getString("output[2].name"));
+    b.put("stream", true);
+    String events = post("/v1/responses", b);
+    JsonPath last = Sse.chunks(events).get(Sse.chunks(events).size() - 1);
+    assertEquals(r.getList("output.type"), last.getList("response.output.type"));
+    assertEquals(
+        r.getString("output[0].content[0].text"),
+        last.getString("response.output[0].content[0].text"));
+    assertEquals(
+        r.getString("output[2].arguments"), last.getString("response.output[2].arguments"));
+    // each item's events carry its own output_index
+    for (JsonPath e : Sse.chunks(events)) {
+      String type = e.getString("type");
+      if (type.startsWith("response.reasoning_text")) {
+        assertEquals(0, e.getInt("output_index"));
+      } else if (type.startsWith("response.output_text")
+          || type.startsWith("response.content_part")) {
+        assertEquals(1, e.getInt("output_index"));
+      } else if (type.startsWith("response.function_call_arguments")) {
+        assertEquals(2, e.getInt("output_index"));
+      }
+    }
+  }
 }
