@@ -135,6 +135,22 @@ class BadInputTest {
                 + M
                 + ","
                 + MSG
+                + ",\"structured_outputs\":{\"json_object\":true},"
+                + "\"response_format\":{\"type\":\"json_object\"}}",
+            400,
+            "structured_outputs"),
+        Arguments.of("{" + M + "," + MSG + ",\"guided_json\":\"{not json\"}", 400, "guided_json"),
+        Arguments.of(
+            "{" + M + "," + MSG + ",\"guided_json\":{\"type\":\"string\"}}", 400, "guided_json"),
+        Arguments.of(
+            "{" + M + "," + MSG + ",\"structured_outputs\":{\"json_object\":\"yes\"}}",
+            400,
+            "structured_outputs.json_object"),
+        Arguments.of(
+            "{"
+                + M
+                + ","
+                + MSG
                 + ",\"continue_final_message\":true,\"add_generation_prompt\":true}",
             400,
             "continue_final_message"),

@@ -161,4 +161,42 @@ class GuidedOutputsTest {
             StreamingAndChatTest.post("/v1/chat/completions", chat), "choices[0].delta.content");
     assertTrue(Pattern.matches(GRAMMAR_REGEX, text), text);
   }
+
+  @Test
+  void jsonSchemasUnderVllmsNames() throws Exception {
+    String schema =
+        "{\"type\":\"object\",\"properties\":{\"kind\":{\"enum\":[\"cat\",\"dog\"]}},"
+            + "\"required\":[\"kind\"],\"additionalProperties\":false}";
+    var jackson = new com.fasterxml.jackson.databind.ObjectMapper();
+    Object asObject = jackson.readTree(schema);
+    for (Map.Entry<String, Object> field :
+        List.of(
+            Map.entry("structured_outputs", (Object) Map.of("json", asObject)),
+            Map.entry("guided_json", (Object) schema))) { // vLLM takes the schema's text too
+      JsonPath r =
+          JsonPath.from(
+              StreamingAndChatTest.post(
+                  "/v1/chat/completions",
+                  Map.of(
+                      "model",
+                      TestModel.MODEL,
+                      "messages",
+                      List.of(Map.of("role", "user", "content", "A pet?")),
+                      "max_tokens",
+                      40,
+                      "n",
+                      2,
+                      "seed",
+                      2,
+                      field.getKey(),
+                      field.getValue())));
+      for (int i = 0; i < 2; i++) {
+        String content = r.getString("choices[" + i + "].message.content");
+        assertTrue(
+            List.of("cat", "dog").contains(jackson.readTree(content).get("kind").asText()),
+            field.getKey() + ": " + content);
+        assertEquals("stop", r.getString("choices[" + i + "].finish_reason"));
+      }
+    }
+  }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.shallows.engine.generate.GuidedText;
 import dev.shallows.engine.generate.SamplingParams;
 import dev.shallows.engine.generate.grammar.Grammar;
+import dev.shallows.engine.generate.json.schema.JsonSchema;
 import dev.shallows.engine.generate.regex.TextPattern;
 import dev.shallows.server.error.ApiException;
 import dev.shallows.server.openai.SamplingFields;
@@ -29,6 +30,7 @@ final class GuidedOutputs {
         (r.structuredOutputs != null && !r.structuredOutputs.isNull() ? 1 : 0)
             + (r.guidedRegex != null ? 1 : 0)
             + (r.guidedChoice != null && !r.guidedChoice.isNull() ? 1 : 0)
+            + (r.guidedJson != null && !r.guidedJson.isNull() ? 1 : 0)
             + (r.guidedGrammar != null ? 1 : 0)
             + (r.grammar != null ? 1 : 0);
     if (given == 0) {
@@ -37,52 +39,94 @@ final class GuidedOutputs {
     if (given > 1) {
       throw ApiException.badRequest(
           "structured_outputs",
-          "give one of structured_outputs, guided_regex, guided_choice, guided_grammar and"
-              + " grammar");
+          "give one of structured_outputs, guided_regex, guided_choice, guided_json,"
+              + " guided_grammar and grammar");
+    }
+    if (json(r)
+        && r.responseFormat != null
+        && !r.responseFormat.isNull()
+        && !"text".equals(r.responseFormat.path("type").asText())) {
+      throw ApiException.badRequest(
+          "structured_outputs", "give the JSON format once: in response_format or here");
     }
     if (r.guidedRegex != null) {
       b.textPattern(regex(r.guidedRegex, "guided_regex"));
     } else if (r.guidedChoice != null) {
       b.textPattern(choice(r.guidedChoice, "guided_choice"));
+    } else if (r.guidedJson != null) {
+      b.jsonSchema(schema(r.guidedJson, "guided_json"));
     } else if (r.guidedGrammar != null) {
       b.textPattern(grammar(r.guidedGrammar, "guided_grammar"));
     } else if (r.grammar != null) {
       b.textPattern(grammar(r.grammar, "grammar"));
     } else {
-      b.textPattern(structured(r.structuredOutputs));
+      structured(r.structuredOutputs, b);
     }
   }
 
-  private static GuidedText structured(JsonNode s) {
+  /** Whether the request asks for JSON by guided_json or structured_outputs.json(_object). */
+  static boolean json(SamplingFields r) {
+    JsonNode s = r.structuredOutputs;
+    return (r.guidedJson != null && !r.guidedJson.isNull())
+        || (s != null && s.isObject() && (s.has("json") || s.has("json_object")));
+  }
+
+  private static void structured(JsonNode s, SamplingParams.Builder b) {
     String at = "structured_outputs";
     if (!s.isObject() || s.size() != 1) {
       throw ApiException.badRequest(
-          at, "structured_outputs must be an object with one of 'regex', 'choice' and 'grammar'");
+          at,
+          "structured_outputs must be an object with one of 'regex', 'choice', 'grammar', 'json'"
+              + " and 'json_object'");
     }
     String key = s.fieldNames().next();
     JsonNode v = s.get(key);
-    return switch (key) {
+    switch (key) {
       case "regex" -> {
         if (!v.isTextual()) {
           throw ApiException.badRequest(at + ".regex", "regex must be a string");
         }
-        yield regex(v.textValue(), at + ".regex");
+        b.textPattern(regex(v.textValue(), at + ".regex"));
       }
-      case "choice" -> choice(v, at + ".choice");
+      case "choice" -> b.textPattern(choice(v, at + ".choice"));
       case "grammar" -> {
         if (!v.isTextual()) {
           throw ApiException.badRequest(at + ".grammar", "grammar must be a string (GBNF)");
         }
-        yield grammar(v.textValue(), at + ".grammar");
+        b.textPattern(grammar(v.textValue(), at + ".grammar"));
       }
-      case "json", "json_object" ->
-          throw ApiException.badRequest(
-              at + "." + key, "for JSON give response_format (json_object or json_schema)");
+      case "json" -> b.jsonSchema(schema(v, at + ".json"));
+      case "json_object" -> {
+        if (!v.isBoolean()) {
+          throw ApiException.badRequest(at + ".json_object", "json_object must be a boolean");
+        }
+        b.jsonObject(v.booleanValue());
+      }
       default ->
           throw ApiException.badRequest(
-              at + "." + key, "'" + key + "' is not supported (regex, choice, grammar)");
-    };
+              at + "." + key,
+              "'" + key + "' is not supported (regex, choice, grammar, json, json_object)");
+    }
   }
+
+  /** A JSON schema given as an object or as its JSON text (vLLM takes both). */
+  private static JsonSchema schema(JsonNode v, String at) {
+    JsonNode schema = v;
+    if (v.isTextual()) {
+      try {
+        schema = JSON.readTree(v.textValue());
+      } catch (java.io.IOException e) {
+        throw ApiException.badRequest(at, "the schema text is not JSON: " + e.getMessage());
+      }
+    }
+    if (schema == null || !(schema.isObject() || schema.isBoolean())) {
+      throw ApiException.badRequest(at, "a JSON schema must be an object (or its JSON text)");
+    }
+    return ResponseFormats.compile(schema, at);
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
 
   private static TextPattern regex(String regex, String at) {
     try {

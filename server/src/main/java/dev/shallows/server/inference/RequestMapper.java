@@ -142,9 +142,10 @@ public final class RequestMapper {
             .logprobs(Boolean.TRUE.equals(r.logprobs) ? (top == null ? 0 : top) : null);
     if (!tools.constrained()) {
       ResponseFormats.apply(r.responseFormat, b); // "auto": a format constrains the free text
-    } else if (r.responseFormat != null
-        && !r.responseFormat.isNull()
-        && !"text".equals(r.responseFormat.path("type").asText())) {
+    } else if (GuidedOutputs.json(r)
+        || (r.responseFormat != null
+            && !r.responseFormat.isNull()
+            && !"text".equals(r.responseFormat.path("type").asText()))) {
       throw ApiException.badRequest(
           "response_format",
           "a tool call's format is its schema: give tool_choice or response_format");

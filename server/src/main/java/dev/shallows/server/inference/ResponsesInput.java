@@ -42,6 +42,7 @@ final class ResponsesInput {
           "structured_outputs",
           "guided_regex",
           "guided_choice",
+          "guided_json",
           "guided_grammar",
           "grammar",
           "chat_template_kwargs");

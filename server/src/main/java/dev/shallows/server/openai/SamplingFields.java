@@ -91,8 +91,9 @@ public abstract class SamplingFields extends LenientRequest {
   @Schema(
       description =
           "Extension (not OpenAI, as vLLM's): {\"regex\": \"...\"} (the whole reply matches,"
-              + " ECMA-262 syntax), {\"choice\": [\"...\"]} (the reply is one of them) or"
-              + " {\"grammar\": \"...\"} (the reply is derived from the GBNF grammar's root)")
+              + " ECMA-262 syntax), {\"choice\": [\"...\"]} (the reply is one of them),"
+              + " {\"grammar\": \"...\"} (the reply is derived from the GBNF grammar's root),"
+              + " {\"json\": schema} (as response_format json_schema) or {\"json_object\": true}")
   public JsonNode structuredOutputs;
 
   @JsonProperty("guided_regex")
@@ -102,6 +103,13 @@ public abstract class SamplingFields extends LenientRequest {
   @JsonProperty("guided_choice")
   @Schema(description = "Extension (vLLM's older name): as structured_outputs.choice")
   public JsonNode guidedChoice;
+
+  @JsonProperty("guided_json")
+  @Schema(
+      description =
+          "Extension (vLLM's older name): as structured_outputs.json, a JSON schema (an object or"
+              + " its JSON text)")
+  public JsonNode guidedJson;
 
   @JsonProperty("guided_grammar")
   @Schema(description = "Extension (vLLM's older name): as structured_outputs.grammar")
