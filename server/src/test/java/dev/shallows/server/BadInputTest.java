@@ -43,6 +43,10 @@ class BadInputTest {
         Arguments.of("{" + M + "," + P + ",\"stop_token_ids\":[null]}", 400, "stop_token_ids"),
         Arguments.of("{" + M + "," + P + ",\"logit_bias\":{\"5\":101}}", 400, "logit_bias"),
         Arguments.of("{" + M + "," + P + ",\"logit_bias\":{\"-1\":5}}", 400, "logit_bias"),
+        Arguments.of("{" + M + "," + P + ",\"allowed_token_ids\":[]}", 400, "allowed_token_ids"),
+        Arguments.of("{" + M + "," + P + ",\"allowed_token_ids\":[-1]}", 400, "allowed_token_ids"),
+        Arguments.of(
+            "{" + M + "," + P + ",\"allowed_token_ids\":[99999]}", 400, "allowed_token_ids"),
         Arguments.of("{" + M + "," + P + ",\"logit_bias\":{\"99999\":5}}", 400, "logit_bias"),
         Arguments.of("{" + M + "," + P + ",\"logit_bias\":{\"5\":null}}", 400, "logit_bias"),
         Arguments.of("{" + M + "," + P + ",\"best_of\":3}", 400, "best_of"),

@@ -204,6 +204,68 @@ class CompletionsTest {
                 List.of("Lily", "zzz")));
     assertEquals(full.substring(0, at), r.getString("choices[0].text"));
     assertEquals("stop", r.getString("choices[0].finish_reason"));
+    // include_stop_str_in_output (vLLM's): the stop string ends the text
+    JsonPath kept =
+        complete(
+            Map.of(
+                "model",
+                TestModel.MODEL,
+                "prompt",
+                "Once upon a time",
+                "max_tokens",
+                40,
+                "temperature",
+                0,
+                "stop",
+                List.of("Lily", "zzz"),
+                "include_stop_str_in_output",
+                true));
+    assertEquals(full.substring(0, at) + "Lily", kept.getString("choices[0].text"));
+  }
+
+  @Test
+  void onlyAllowedTokenIdsAreGenerated() {
+    List<Integer> ids =
+        given()
+            .contentType(ContentType.JSON)
+            .body(
+                Map.of("model", TestModel.MODEL, "prompt", " dog cat", "add_special_tokens", false))
+            .post("/tokenize")
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath()
+            .getList("tokens", Integer.class);
+    JsonPath r =
+        complete(
+            Map.of(
+                "model",
+                TestModel.MODEL,
+                "prompt",
+                "Once upon a time",
+                "max_tokens",
+                12,
+                "seed",
+                1,
+                "allowed_token_ids",
+                ids,
+                "logprobs",
+                0));
+    List<String> pieces = new java.util.ArrayList<>();
+    for (int id : ids) {
+      pieces.add(
+          given()
+              .contentType(ContentType.JSON)
+              .body(Map.of("model", TestModel.MODEL, "tokens", List.of(id)))
+              .post("/detokenize")
+              .jsonPath()
+              .getString("prompt"));
+    }
+    List<String> tokens = r.getList("choices[0].logprobs.tokens", String.class);
+    assertEquals(12, tokens.size());
+    for (String t : tokens) { // a lone token decodes without its leading space
+      assertTrue(pieces.contains(t.strip()), "'" + t + "' is not one of " + pieces);
+    }
   }
 
   @Test

@@ -137,6 +137,13 @@ public final class Generation {
             "token id " + t + " is outside the vocabulary [0, " + config.vocabSize() + ")");
       }
     }
+    for (int t : params.allowedTokenIds()) {
+      if (t >= config.vocabSize()) {
+        throw new BadParameterException(
+            "allowed_token_ids",
+            "token id " + t + " is outside the vocabulary [0, " + config.vocabSize() + ")");
+      }
+    }
     for (int t : prompt) {
       if (t < 0 || t >= config.vocabSize()) {
         throw new BadParameterException(
@@ -203,7 +210,7 @@ public final class Generation {
       counts = new TokenCounts(prompt);
       sampler = new Sampler(params, counts);
       text = tokenizer.streamDecoder(prompt);
-      stops = new StopStrings(params.stop());
+      stops = new StopStrings(params.stop(), params.includeStopStrInOutput());
       constraint =
           params.jsonSchema() != null
               ? params.jsonSchema().constraint(tokenizer.pieces())

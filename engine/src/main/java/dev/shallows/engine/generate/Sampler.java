@@ -41,6 +41,9 @@ public final class Sampler {
     for (Map.Entry<Integer, Double> e : params.logitBias().entrySet()) {
       logits[e.getKey()] += e.getValue().floatValue();
     }
+    if (!params.allowedTokenIds().isEmpty()) {
+      onlyAllowed(logits, params.allowedTokenIds());
+    }
     if (params.isGreedy()) {
       return argmax(logits);
     }
@@ -59,6 +62,18 @@ public final class Sampler {
   }
 
   // ---- the pieces ------------------------------------------------------------------------
+
+  /** Sets every logit but those of {@code allowed} to -inf (vLLM's allowed_token_ids). */
+  public static void onlyAllowed(float[] logits, java.util.List<Integer> allowed) {
+    float[] kept = new float[allowed.size()];
+    for (int i = 0; i < kept.length; i++) {
+      kept[i] = logits[allowed.get(i)];
+    }
+    java.util.Arrays.fill(logits, Float.NEGATIVE_INFINITY);
+    for (int i = 0; i < kept.length; i++) {
+      logits[allowed.get(i)] = kept[i];
+    }
+  }
 
   /** Index of the largest value; the first one on ties (llama2.c's greedy rule). */
   public static int argmax(float[] logits) {

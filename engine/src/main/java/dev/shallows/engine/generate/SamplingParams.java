@@ -41,6 +41,10 @@ import java.util.Map;
  *     temperature, top-k and top-p); 0 disables it
  * @param minTokens the end-of-sequence and stop token ids cannot end the reply before this many
  *     tokens (stop strings still can)
+ * @param allowedTokenIds only these tokens may be sampled (vLLM's {@code allowed_token_ids}); empty
+ *     = all
+ * @param includeStopStrInOutput a stop string that ends the reply is part of its text (vLLM's
+ *     {@code include_stop_str_in_output})
  * @param constrainAfter with a JSON mode, schema or guided pattern: the reply is free until it
  *     writes this text (a reasoning model's closing tag), and the constraint holds after it; null =
  *     from the first token
@@ -68,7 +72,9 @@ public record SamplingParams(
     GuidedText textPattern,
     double minP,
     int minTokens,
-    String constrainAfter) {
+    String constrainAfter,
+    List<Integer> allowedTokenIds,
+    boolean includeStopStrInOutput) {
 
   /** Largest |bias| of a {@code logit_bias} entry (OpenAI's limit). */
   public static final double MAX_LOGIT_BIAS = 100;
@@ -135,6 +141,12 @@ public record SamplingParams(
         throw new BadParameterException("stop_token_ids", "token ids must be >= 0, got " + id);
       }
     }
+    allowedTokenIds = List.copyOf(allowedTokenIds == null ? List.of() : allowedTokenIds);
+    for (Integer id : allowedTokenIds) {
+      if (id == null || id < 0) {
+        throw new BadParameterException("allowed_token_ids", "token ids must be >= 0, got " + id);
+      }
+    }
     if (jsonObject && jsonSchema != null) {
       throw new BadParameterException(
           "response_format", "JSON mode and a JSON schema are exclusive: give one");
@@ -184,6 +196,8 @@ public record SamplingParams(
     b.minP = minP;
     b.minTokens = minTokens;
     b.constrainAfter = constrainAfter;
+    b.allowedTokenIds = new ArrayList<>(allowedTokenIds);
+    b.includeStopStrInOutput = includeStopStrInOutput;
     return b;
   }
 
@@ -217,6 +231,8 @@ public record SamplingParams(
     private JsonSchema jsonSchema;
     private GuidedText textPattern;
     private String constrainAfter;
+    private List<Integer> allowedTokenIds = new ArrayList<>();
+    private boolean includeStopStrInOutput;
     private double minP = 0;
     private int minTokens = 0;
 
@@ -322,6 +338,16 @@ public record SamplingParams(
       return this;
     }
 
+    public Builder allowedTokenIds(List<Integer> v) {
+      allowedTokenIds = v == null ? new ArrayList<>() : new ArrayList<>(v);
+      return this;
+    }
+
+    public Builder includeStopStrInOutput(boolean v) {
+      includeStopStrInOutput = v;
+      return this;
+    }
+
     public SamplingParams build() {
       return new SamplingParams(
           temperature,
@@ -343,7 +369,9 @@ public record SamplingParams(
           textPattern,
           minP,
           minTokens,
-          constrainAfter);
+          constrainAfter,
+          allowedTokenIds,
+          includeStopStrInOutput);
     }
   }
 }

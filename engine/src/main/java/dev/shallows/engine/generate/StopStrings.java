@@ -4,17 +4,20 @@ import java.util.List;
 
 /**
  * Stop-string matching over streamed text. Text is held back while its tail could still be the
- * start of a stop string; once a stop string appears, the text before it is released and the stop
- * string itself (and anything after it) never is.
+ * start of a stop string; once a stop string appears, the text before it is released, and the stop
+ * string itself only when asked to be included; anything after it never is.
  */
 final class StopStrings {
 
   private final List<String> stops;
+  private final boolean include;
   private final StringBuilder pending = new StringBuilder();
   private boolean stopped;
 
-  StopStrings(List<String> stops) {
+  /** {@code include}: the stop string that ends the text is part of it. */
+  StopStrings(List<String> stops, boolean include) {
     this.stops = List.copyOf(stops);
+    this.include = include;
   }
 
   /** Appends newly decoded text and returns the text that is now safe to release. */
@@ -26,7 +29,7 @@ final class StopStrings {
     int at = earliestStop();
     if (at >= 0) {
       stopped = true;
-      String out = pending.substring(0, at);
+      String out = pending.substring(0, include ? at + matchedLength(at) : at);
       pending.setLength(0);
       return out;
     }
@@ -46,6 +49,17 @@ final class StopStrings {
   /** True once a stop string has been seen. */
   boolean stopped() {
     return stopped;
+  }
+
+  /** The longest stop string that starts at {@code at}. */
+  private int matchedLength(int at) {
+    int len = 0;
+    for (String s : stops) {
+      if (pending.indexOf(s, at) == at) {
+        len = Math.max(len, s.length());
+      }
+    }
+    return len;
   }
 
   private int earliestStop() {

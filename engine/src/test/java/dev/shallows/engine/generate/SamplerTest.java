@@ -3,6 +3,7 @@ package dev.shallows.engine.generate;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Arrays;
 import java.util.List;
@@ -136,6 +137,26 @@ class SamplerTest {
     for (int i = 0; i < 200; i++) {
       assertEquals(0, s.sample(logits.clone()));
     }
+  }
+
+  @Test
+  void onlyAllowedTokensAreSampled() {
+    float[] logits = {2f, 5f, 4.5f, 1f};
+    SamplingParams greedy =
+        SamplingParams.builder().temperature(0).allowedTokenIds(List.of(0, 3)).build();
+    assertEquals(0, new Sampler(greedy, new TokenCounts(new int[] {0})).sample(logits.clone()));
+    Sampler s =
+        new Sampler(
+            SamplingParams.builder().seed(5L).allowedTokenIds(List.of(2, 3)).build(),
+            new TokenCounts(new int[] {0}));
+    java.util.Set<Integer> seen = new java.util.HashSet<>();
+    for (int i = 0; i < 2000; i++) {
+      seen.add(s.sample(logits.clone()));
+    }
+    assertEquals(java.util.Set.of(2, 3), seen, "both allowed tokens, and nothing else");
+    assertThrows(
+        BadParameterException.class,
+        () -> SamplingParams.builder().allowedTokenIds(List.of(-1)).build());
   }
 
   @Test

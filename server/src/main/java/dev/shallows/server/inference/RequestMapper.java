@@ -328,6 +328,14 @@ public final class RequestMapper {
       }
       b.stopTokenIds(r.stopTokenIds);
     }
+    if (r.allowedTokenIds != null) {
+      if (r.allowedTokenIds.isEmpty() || r.allowedTokenIds.contains(null)) {
+        throw ApiException.badRequest(
+            "allowed_token_ids", "allowed_token_ids must be a non-empty list of token ids");
+      }
+      b.allowedTokenIds(r.allowedTokenIds);
+    }
+    b.includeStopStrInOutput(Boolean.TRUE.equals(r.includeStopStrInOutput));
     GuidedOutputs.apply(r, b);
     return b;
   }

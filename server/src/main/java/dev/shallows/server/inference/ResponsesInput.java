@@ -39,6 +39,8 @@ final class ResponsesInput {
           "logit_bias",
           "ignore_eos",
           "stop_token_ids",
+          "allowed_token_ids",
+          "include_stop_str_in_output",
           "structured_outputs",
           "guided_regex",
           "guided_choice",

@@ -87,6 +87,17 @@ public abstract class SamplingFields extends LenientRequest {
               + " stop) besides the model's end-of-sequence; their text is not returned")
   public java.util.List<Integer> stopTokenIds;
 
+  @JsonProperty("allowed_token_ids")
+  @Schema(description = "Extension (vLLM's): only these token ids may be generated")
+  public java.util.List<Integer> allowedTokenIds;
+
+  @JsonProperty("include_stop_str_in_output")
+  @Schema(
+      description =
+          "Extension (vLLM's): the stop string that ends the reply is part of its text (default"
+              + " false)")
+  public Boolean includeStopStrInOutput;
+
   @JsonProperty("structured_outputs")
   @Schema(
       description =
