@@ -44,6 +44,10 @@ class BadInputTest {
         Arguments.of("{" + M + "," + P + ",\"logit_bias\":{\"5\":101}}", 400, "logit_bias"),
         Arguments.of("{" + M + "," + P + ",\"logit_bias\":{\"-1\":5}}", 400, "logit_bias"),
         Arguments.of("{" + M + "," + P + ",\"allowed_token_ids\":[]}", 400, "allowed_token_ids"),
+        Arguments.of(
+            "{" + M + "," + P + ",\"truncate_prompt_tokens\":0}", 400, "truncate_prompt_tokens"),
+        Arguments.of(
+            "{" + M + "," + P + ",\"truncate_prompt_tokens\":-2}", 400, "truncate_prompt_tokens"),
         Arguments.of("{" + M + "," + P + ",\"allowed_token_ids\":[-1]}", 400, "allowed_token_ids"),
         Arguments.of(
             "{" + M + "," + P + ",\"allowed_token_ids\":[99999]}", 400, "allowed_token_ids"),

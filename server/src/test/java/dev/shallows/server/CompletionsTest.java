@@ -224,6 +224,47 @@ class CompletionsTest {
   }
 
   @Test
+  void truncatePromptTokensKeepsTheLastOnes() {
+    String text = "Once upon a time, there was a little girl named Lily. She liked to play";
+    List<Integer> ids =
+        given()
+            .contentType(ContentType.JSON)
+            .body(Map.of("model", TestModel.MODEL, "prompt", text))
+            .post("/tokenize")
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath()
+            .getList("tokens", Integer.class);
+    JsonPath cut =
+        complete(
+            Map.of(
+                "model",
+                TestModel.MODEL,
+                "prompt",
+                text,
+                "max_tokens",
+                8,
+                "temperature",
+                0,
+                "truncate_prompt_tokens",
+                6));
+    JsonPath last =
+        complete(
+            Map.of(
+                "model",
+                TestModel.MODEL,
+                "prompt",
+                ids.subList(ids.size() - 6, ids.size()),
+                "max_tokens",
+                8,
+                "temperature",
+                0));
+    assertEquals(6, cut.getInt("usage.prompt_tokens"));
+    assertEquals(last.getString("choices[0].text"), cut.getString("choices[0].text"));
+  }
+
+  @Test
   void onlyAllowedTokenIdsAreGenerated() {
     List<Integer> ids =
         given()

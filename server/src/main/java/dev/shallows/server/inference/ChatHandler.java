@@ -56,7 +56,11 @@ public class ChatHandler {
                     req.addGenerationPrompt,
                     req.continueFinalMessage,
                     req.chatTemplateKwargs));
-    int[] ids = inference.encodeChat(prompt);
+    int[] ids =
+        RequestMapper.truncated(
+            inference.encodeChat(prompt),
+            req.truncatePromptTokens,
+            inference.registry().contextLength());
     boolean explicit = req.maxCompletionTokens != null || req.maxTokens != null;
     params =
         inference.fitContext(

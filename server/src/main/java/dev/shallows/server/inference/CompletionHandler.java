@@ -40,9 +40,13 @@ public class CompletionHandler {
     List<int[]> ids = new ArrayList<>();
     List<String> texts = new ArrayList<>();
     for (RequestMapper.Prompt p : prompts) {
-      int[] t = p.ids() != null ? p.ids() : inference.encode(p.text());
+      int[] whole = p.ids() != null ? p.ids() : inference.encode(p.text());
+      int[] t =
+          RequestMapper.truncated(
+              whole, req.truncatePromptTokens, inference.registry().contextLength());
       ids.add(t);
-      texts.add(p.text() != null ? p.text() : inference.registry().tokenizer().decode(t));
+      texts.add(
+          p.text() != null && t == whole ? p.text() : inference.registry().tokenizer().decode(t));
     }
     params = inference.fitContext(params, ids, req.maxTokens != null, "max_tokens");
     RequestRun run = inference.submit(d, ids, n, params, "completions");

@@ -340,6 +340,22 @@ public final class RequestMapper {
     return b;
   }
 
+  /**
+   * vLLM's {@code truncate_prompt_tokens}: the prompt's last {@code keep} tokens (-1: as many as
+   * the context holds); null keeps it whole.
+   */
+  static int[] truncated(int[] ids, Integer keep, int contextLength) {
+    if (keep == null) {
+      return ids;
+    }
+    if (keep == 0 || keep < -1) {
+      throw ApiException.badRequest(
+          "truncate_prompt_tokens", "truncate_prompt_tokens must be >= 1 or -1, got " + keep);
+    }
+    int n = keep == -1 ? contextLength : keep;
+    return ids.length <= n ? ids : java.util.Arrays.copyOfRange(ids, ids.length - n, ids.length);
+  }
+
   /** OpenAI's {@code logit_bias}: token ids as JSON object keys; the values are checked later. */
   private static Map<Integer, Double> logitBias(Map<String, Double> wire) {
     Map<Integer, Double> out = new HashMap<>();

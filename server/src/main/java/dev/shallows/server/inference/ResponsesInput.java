@@ -40,6 +40,7 @@ final class ResponsesInput {
           "ignore_eos",
           "stop_token_ids",
           "allowed_token_ids",
+          "truncate_prompt_tokens",
           "include_stop_str_in_output",
           "structured_outputs",
           "guided_regex",

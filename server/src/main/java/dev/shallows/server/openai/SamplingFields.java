@@ -87,6 +87,13 @@ public abstract class SamplingFields extends LenientRequest {
               + " stop) besides the model's end-of-sequence; their text is not returned")
   public java.util.List<Integer> stopTokenIds;
 
+  @JsonProperty("truncate_prompt_tokens")
+  @Schema(
+      description =
+          "Extension (vLLM's): keep only the prompt's last N tokens (-1: as many as the context"
+              + " holds)")
+  public Integer truncatePromptTokens;
+
   @JsonProperty("allowed_token_ids")
   @Schema(description = "Extension (vLLM's): only these token ids may be generated")
   public java.util.List<Integer> allowedTokenIds;
