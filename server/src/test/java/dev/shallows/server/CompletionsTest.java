@@ -223,19 +223,23 @@ class CompletionsTest {
     assertEquals(full.substring(0, at) + "Lily", kept.getString("choices[0].text"));
   }
 
+  /** The ids /tokenize gives {@code text} (BOS first when {@code special}). */
+  static List<Integer> tokenize(String text, boolean special) {
+    return given()
+        .contentType(ContentType.JSON)
+        .body(Map.of("model", TestModel.MODEL, "prompt", text, "add_special_tokens", special))
+        .post("/tokenize")
+        .then()
+        .statusCode(200)
+        .extract()
+        .jsonPath()
+        .getList("tokens", Integer.class);
+  }
+
   @Test
   void truncatePromptTokensKeepsTheLastOnes() {
     String text = "Once upon a time, there was a little girl named Lily. She liked to play";
-    List<Integer> ids =
-        given()
-            .contentType(ContentType.JSON)
-            .body(Map.of("model", TestModel.MODEL, "prompt", text))
-            .post("/tokenize")
-            .then()
-            .statusCode(200)
-            .extract()
-            .jsonPath()
-            .getList("tokens", Integer.class);
+    List<Integer> ids = tokenize(text, true);
     JsonPath cut =
         complete(
             Map.of(
@@ -266,17 +270,7 @@ class CompletionsTest {
 
   @Test
   void onlyAllowedTokenIdsAreGenerated() {
-    List<Integer> ids =
-        given()
-            .contentType(ContentType.JSON)
-            .body(
-                Map.of("model", TestModel.MODEL, "prompt", " dog cat", "add_special_tokens", false))
-            .post("/tokenize")
-            .then()
-            .statusCode(200)
-            .extract()
-            .jsonPath()
-            .getList("tokens", Integer.class);
+    List<Integer> ids = tokenize(" dog cat", false);
     JsonPath r =
         complete(
             Map.of(
