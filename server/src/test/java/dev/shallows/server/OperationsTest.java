@@ -20,6 +20,15 @@ import org.junit.jupiter.api.Test;
 class OperationsTest {
 
   @Test
+  void versionIsTheBuildsVersion() {
+    given()
+        .get("/version")
+        .then()
+        .statusCode(200)
+        .body("version", org.hamcrest.Matchers.matchesPattern("\\d+\\.\\d+\\.\\d+.*"));
+  }
+
+  @Test
   void healthChecksAreModelAware() {
     given()
         .get("/q/health/ready")
