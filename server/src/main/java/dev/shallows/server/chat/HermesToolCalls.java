@@ -62,11 +62,6 @@ final class HermesToolCalls implements ToolCallParser {
       return tag;
     }
     // hold back an ending that may still grow into the tag
-    for (int k = Math.min(OPEN.length() - 1, textSoFar.length()); k > 0; k--) {
-      if (textSoFar.endsWith(OPEN.substring(0, k))) {
-        return textSoFar.length() - k;
-      }
-    }
-    return textSoFar.length();
+    return textSoFar.length() - PartialTag.at(textSoFar, OPEN);
   }
 }

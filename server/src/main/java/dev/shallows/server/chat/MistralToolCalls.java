@@ -62,11 +62,6 @@ final class MistralToolCalls implements ToolCallParser {
     if (rest.isEmpty() || rest.startsWith("[")) {
       return 0; // a reply that starts with '[' may be the marker or the calls themselves
     }
-    for (int k = Math.min(MARKER.length() - 1, textSoFar.length()); k > 0; k--) {
-      if (textSoFar.endsWith(MARKER.substring(0, k))) {
-        return textSoFar.length() - k;
-      }
-    }
-    return textSoFar.length();
+    return textSoFar.length() - PartialTag.at(textSoFar, MARKER);
   }
 }

@@ -109,7 +109,7 @@ public final class ThinkTags {
               state = State.AFTER;
               more = true;
             } else {
-              int keep = partialTag(h);
+              int keep = PartialTag.at(h, CLOSE);
               reasoning.append(h, 0, h.length() - keep);
               held.delete(0, h.length() - keep);
             }
@@ -146,16 +146,6 @@ public final class ThinkTags {
         case START -> new Split(null, h);
         default -> new Split(null, null);
       };
-    }
-
-    /** Length of the longest ending of {@code s} that is a start of {@code </think>}. */
-    private static int partialTag(String s) {
-      for (int k = Math.min(CLOSE.length() - 1, s.length()); k > 0; k--) {
-        if (s.endsWith(CLOSE.substring(0, k))) {
-          return k;
-        }
-      }
-      return 0;
     }
   }
 }
