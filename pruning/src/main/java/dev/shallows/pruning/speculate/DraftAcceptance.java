@@ -2,6 +2,7 @@ package dev.shallows.pruning.speculate;
 
 import dev.shallows.engine.Decoder;
 import dev.shallows.engine.SequenceState;
+import dev.shallows.engine.generate.Sampler;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,7 +26,7 @@ public final class DraftAcceptance {
         float[] logits = full.prefill(s, prompt, false)[0];
         int[] cont = new int[tokens];
         for (int i = 0; i < tokens; i++) {
-          cont[i] = argmax(logits);
+          cont[i] = Sampler.argmax(logits);
           if (i + 1 < tokens) {
             logits = full.decode(List.of(s), new int[] {cont[i]})[0];
           }
@@ -52,7 +53,7 @@ public final class DraftAcceptance {
         float[][] logits = draft.prefill(s, all, true); // (T, V)
         boolean[] agree = new boolean[cont.length];
         for (int i = 0; i < cont.length; i++) {
-          agree[i] = argmax(logits[prompt.length - 1 + i]) == cont[i];
+          agree[i] = Sampler.argmax(logits[prompt.length - 1 + i]) == cont[i];
         }
         out.add(agree);
       }
@@ -107,10 +108,10 @@ public final class DraftAcceptance {
     double best = Double.MAX_VALUE;
     for (int run = 0; run <= RUNS; run++) {
       try (SequenceState s = d.newSequence(prompt.length + steps + 1)) {
-        int t = argmax(d.prefill(s, prompt, false)[0]);
+        int t = Sampler.argmax(d.prefill(s, prompt, false)[0]);
         long t0 = System.nanoTime();
         for (int i = 0; i < steps; i++) {
-          t = argmax(d.decode(List.of(s), new int[] {t})[0]);
+          t = Sampler.argmax(d.decode(List.of(s), new int[] {t})[0]);
         }
         double ms = (System.nanoTime() - t0) / 1e6 / steps;
         best = run == 0 ? best : Math.min(best, ms);
@@ -138,15 +139,5 @@ public final class DraftAcceptance {
       }
       return best;
     }
-  }
-
-  static int argmax(float[] v) {
-    int best = 0;
-    for (int i = 1; i < v.length; i++) {
-      if (v[i] > v[best]) {
-        best = i;
-      }
-    }
-    return best;
   }
 }
