@@ -69,7 +69,9 @@ final class Bf16Matrix extends PackedMatrix {
   }
 
   @Override
-  void dot(int t, float[] xo, int xOff, float[] y, int yOff) {
+  void dot(int t, Activations a, int row, float[] y, int yOff) {
+    float[] xo = a.x;
+    int xOff = row * kPad;
     FloatVector e0 = FloatVector.zero(F);
     FloatVector e1 = e0;
     FloatVector e2 = e0;

@@ -79,7 +79,9 @@ final class Int8Matrix extends PackedMatrix {
   }
 
   @Override
-  void dot(int t, float[] xo, int xOff, float[] y, int yOff) {
+  void dot(int t, Activations act, int row, float[] y, int yOff) {
+    float[] xo = act.x;
+    int xOff = row * kPad;
     // one row per pass (4 accumulators): measured faster than 2- and 4-row bodies, which C2
     // compiles worse; the tile stays in L1 between the passes, so DRAM sees one stream
     for (int r = 0; r < TILE && TILE * t + r < rows; r++) {

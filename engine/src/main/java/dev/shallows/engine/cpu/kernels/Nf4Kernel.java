@@ -1,10 +1,15 @@
 package dev.shallows.engine.cpu.kernels;
 
+import static jdk.incubator.vector.VectorOperators.ASHR;
+import static jdk.incubator.vector.VectorOperators.LSHL;
+
 import dev.shallows.engine.Matrix;
 import dev.shallows.engine.quant.Nf4;
 import dev.shallows.engine.quant.Nf4Matrix;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -18,12 +23,20 @@ import jdk.incubator.vector.VectorSpecies;
  * the largest level gap, 0.152). Layout: per tile of 4 rows, per chunk of 32 columns, {@code
  * row0[16] row1[16] row2[16] row3[16]} bytes, byte i holding column i in its low nibble and column
  * 16 + i in its high nibble, so activations stay in natural order; scales (absmax / 127) per tile,
- * per block of 64 columns, {@code s0 s1 s2 s3}. Looked-up bytes widen to floats ({@code B2F}) and
- * are FMA'd as in the int8 kernel; each block's partial sum is scaled once.
+ * per block of 64 columns, {@code s0 s1 s2 s3}.
+ *
+ * <p>One activation row is multiplied in integers: the activations are quantized to int8 per block
+ * of 64 columns ({@link Activations#quantize}, as llama.cpp quantizes activations for its 4-bit
+ * formats), looked-up levels widen to 16 bits and multiply the codes there, and each 32-column
+ * chunk's int32 sum is scaled once; about 1.5x the weights per second of widening the levels to
+ * floats (JDK 17 has no int8 dot-product instruction, so the lookup and widening still cost more
+ * than int8's kernel). Batched rows decode a tile to floats and multiply the same quantized
+ * activations, so a reply does not depend on the batch it ran in.
  */
 final class Nf4Kernel extends PackedMatrix {
 
   private static final VectorSpecies<Byte> B = ByteVector.SPECIES_128;
+  private static final VectorSpecies<Short> S = ShortVector.SPECIES_256;
 
   /** The 16 levels as int8: round(127 * level). */
   private static final byte[] LEVELS8 = int8Levels();
@@ -113,31 +126,53 @@ final class Nf4Kernel extends PackedMatrix {
     java.util.Arrays.fill(dst, dOff + cols, dOff + kPad, 0f);
   }
 
+  /** The one-row kernel multiplies int8 activation codes by the int8 levels in 16-bit lanes. */
   @Override
-  void dot(int t, float[] xo, int xOff, float[] y, int yOff) {
-    // one row at a time: a 4-row unrolled body is too large for C2 to inline the Vector API calls
-    // (it then boxes vectors and runs ~10x slower); the tile (4 x kPad/2 bytes) stays in L1
-    // between the row passes, so DRAM still sees one sequential stream
+  boolean quantizesActivations() {
+    return true;
+  }
+
+  @Override
+  void dot(int t, Activations a, int row, float[] y, int yOff) {
     int base = t * TILE * (kPad / 2);
-    int sb = t * groups * TILE;
     for (int r = 0; r < TILE && TILE * t + r < rows; r++) {
-      FloatVector acc = FloatVector.zero(F);
-      for (int g = 0; g < groups; g++) {
-        FloatVector p0 = FloatVector.zero(F);
-        FloatVector p1 = p0;
-        for (int c = g * Nf4.BLOCK; c < (g + 1) * Nf4.BLOCK; c += CHUNK) {
-          ByteVector v = ByteVector.fromArray(B, codes, base + 2 * c + 16 * r);
-          ByteVector lo = low(v);
-          ByteVector hi = high(v);
-          p0 = widen(lo).fma(FloatVector.fromArray(F, xo, xOff + c), p0);
-          p1 = widen(lo.slice(8)).fma(FloatVector.fromArray(F, xo, xOff + c + 8), p1);
-          p0 = widen(hi).fma(FloatVector.fromArray(F, xo, xOff + c + 16), p0);
-          p1 = widen(hi.slice(8)).fma(FloatVector.fromArray(F, xo, xOff + c + 24), p1);
-        }
-        acc = p0.add(p1).fma(FloatVector.broadcast(F, scale[sb + g * TILE + r]), acc);
-      }
-      y[yOff + TILE * t + r] = acc.reduceLanes(VectorOperators.ADD);
+      y[yOff + TILE * t + r] =
+          rowDot(
+              base + 16 * r, (t * groups) * TILE + r, a.codes, row * kPad, a.scales, row * groups);
     }
+  }
+
+  /**
+   * One row: codes from {@code at} (chunks 64 bytes apart), weight block scales every 4 floats from
+   * {@code s}, activation codes xs[x ..] and their block scales xsc[xs0 ..].
+   */
+  private float rowDot(int at, int s, short[] xs, int x, float[] xsc, int xs0) {
+    // per 32-column chunk: levels (int8) x activation codes (int8) in int16 lanes, two products
+    // per lane (|sum| <= 2 * 127 * 127 < 2^15), the lanes' 16-bit halves summed into int32 (exact),
+    // then one float FMA by (weight block scale x activation block scale). One chunk per pass and
+    // one row per call: larger bodies go past C2's node budget for inlining the Vector API calls,
+    // and then every vector is boxed (10x slower)
+    FloatVector acc = FloatVector.zero(F);
+    for (int c = 0; c < kPad; c += CHUNK) {
+      ByteVector v = ByteVector.fromArray(B, codes, at + 2 * c);
+      ShortVector pl = widen16(low(v)).mul(ShortVector.fromArray(S, xs, x + c));
+      ShortVector ph = widen16(high(v)).mul(ShortVector.fromArray(S, xs, x + c + 16));
+      IntVector u = pl.add(ph).reinterpretAsInts(); // 16-bit halves: sums of two products
+      IntVector sum = u.lanewise(LSHL, 16).lanewise(ASHR, 16).add(u.lanewise(ASHR, 16));
+      int g = c / Nf4.BLOCK;
+      float scales = scale[s + g * TILE] * xsc[xs0 + g];
+      acc = toFloats(sum).fma(FloatVector.broadcast(F, scales), acc);
+    }
+    return acc.reduceLanes(VectorOperators.ADD);
+  }
+
+  private static ShortVector widen16(ByteVector v) {
+    return (ShortVector) v.convertShape(VectorOperators.B2S, S, 0);
+  }
+
+  private static FloatVector toFloats(IntVector v) {
+    return (FloatVector) v.convertShape(VectorOperators.I2F, F, 0); // convert(I2F) looks the
+    // species up at run time, and C2 does not always fold that lookup (then the vectors are boxed)
   }
 
   /** Never fused: the table lookup is the cost, and a decoded tile pays it once for all rows. */

@@ -15,7 +15,8 @@ import jdk.incubator.vector.VectorSpecies;
  * time. Tiles are split between the caller and the spinning helper by {@link Parallel}.
  *
  * <p>Kernels use 256-bit vectors (8 floats: AVX2, the widest this host has). Activations are first
- * copied into the format's column order ({@link #order}), zero-padded to {@link #kPad}.
+ * copied into the format's column order ({@link #order}), zero-padded to {@link #kPad}, and
+ * quantized to int8 blocks where the format's one-row kernel multiplies integers (NF4).
  */
 public abstract class PackedMatrix {
 
@@ -33,8 +34,9 @@ public abstract class PackedMatrix {
    */
   private static int columnStep = 8;
 
-  private static final ThreadLocal<float[][]> BUFFERS =
-      ThreadLocal.withInitial(() -> new float[2][]);
+  private static final ThreadLocal<Activations> ACTIVATIONS =
+      ThreadLocal.withInitial(Activations::new);
+  private static final ThreadLocal<float[]> SCRATCH = new ThreadLocal<>();
 
   final String name;
   final int rows;
@@ -72,10 +74,17 @@ public abstract class PackedMatrix {
   abstract void order(float[] x, int xOff, float[] dst, int dOff);
 
   /**
-   * y[yOff + i] = W[i] · xo[xOff ..] for the rows i of tile t (one activation row, in kernel
-   * order).
+   * Whether the one-row kernel multiplies int8 activation codes ({@link Activations#quantize}): the
+   * activations of every path are then the values those codes stand for.
    */
-  abstract void dot(int t, float[] xo, int xOff, float[] y, int yOff);
+  boolean quantizesActivations() {
+    return false;
+  }
+
+  /**
+   * y[yOff + i] = W[i] · (activation row {@code row} of a) for the rows i of tile t (kernel order).
+   */
+  abstract void dot(int t, Activations a, int row, float[] y, int yOff);
 
   /**
    * Up to this many activation rows run the one-row fused kernel once per row on each tile (the
@@ -104,39 +113,40 @@ public abstract class PackedMatrix {
 
   /** y (m, N) = x (m, K) · Wᵀ; x and y are row-major heap arrays starting at 0. */
   public final void matmul(float[] x, int m, float[] y) {
-    float[][] bufs = BUFFERS.get();
-    if (bufs[0] == null || bufs[0].length < m * kPad) {
-      bufs[0] = new float[Math.max(m, 8) * kPad];
-    }
-    float[] xo = bufs[0];
+    Activations a = ACTIVATIONS.get();
+    boolean codes = quantizesActivations();
+    a.ensure(m, kPad, codes);
     for (int r = 0; r < m; r++) {
-      order(x, r * cols, xo, r * kPad);
+      order(x, r * cols, a.x, r * kPad);
+      if (codes) {
+        a.quantize(r, kPad);
+      }
     }
     int jobs = (tiles + TILES_PER_JOB - 1) / TILES_PER_JOB;
     // two separate bodies: one shared body profiled first with m == 1 only was later recompiled
     // by C2 with both paths inlined, too large for the Vector API intrinsics (boxed vectors,
     // batch 8 three times slower depending on which batch size ran first)
     if (m == 1) {
-      Parallel.forEach(jobs, j -> dotTiles(j, xo, y));
+      Parallel.forEach(jobs, j -> dotTiles(j, a, y));
     } else if (m <= (FUSED_ROWS_OVERRIDE != null ? FUSED_ROWS_OVERRIDE : fusedMaxRows())) {
-      Parallel.forEach(jobs, j -> dotRowsTiles(j, xo, m, y));
+      Parallel.forEach(jobs, j -> dotRowsTiles(j, a, m, y));
     } else {
-      Parallel.forEach(jobs, j -> multiplyTiles(j, xo, m, y));
+      Parallel.forEach(jobs, j -> multiplyTiles(j, a.x, m, y));
     }
   }
 
-  private void dotTiles(int job, float[] xo, float[] y) {
+  private void dotTiles(int job, Activations a, float[] y) {
     int t1 = Math.min(tiles, (job + 1) * TILES_PER_JOB);
     for (int t = job * TILES_PER_JOB; t < t1; t++) {
-      dot(t, xo, 0, y, 0);
+      dot(t, a, 0, y, 0);
     }
   }
 
-  private void dotRowsTiles(int job, float[] xo, int m, float[] y) {
+  private void dotRowsTiles(int job, Activations a, int m, float[] y) {
     int t1 = Math.min(tiles, (job + 1) * TILES_PER_JOB);
     for (int t = job * TILES_PER_JOB; t < t1; t++) {
-      for (int a = 0; a < m; a++) {
-        dot(t, xo, a * kPad, y, a * rows);
+      for (int r = 0; r < m; r++) {
+        dot(t, a, r, y, r * rows);
       }
     }
   }
@@ -151,11 +161,12 @@ public abstract class PackedMatrix {
   }
 
   private float[] scratch() {
-    float[][] bufs = BUFFERS.get();
-    if (bufs[1] == null || bufs[1].length < TILE * kPad) {
-      bufs[1] = new float[TILE * kPad];
+    float[] d = SCRATCH.get();
+    if (d == null || d.length < TILE * kPad) {
+      d = new float[TILE * kPad];
+      SCRATCH.set(d);
     }
-    return bufs[1];
+    return d;
   }
 
   /** y[a, 4t+i] = d[i] · xo[a] for every activation row a: 4 rows x 2 activations per pass. */

@@ -19,10 +19,11 @@ import org.junit.jupiter.params.provider.EnumSource;
  *
  * <ul>
  *   <li>kernel vs Σ x·Ŵ in double, Ŵ the format's dequantized weights read back one element at a
- *       time: |error| ≤ 1e-5 · Σ|x·Ŵ| (F32 accumulation only);
+ *       time: |error| ≤ 1e-5 · Σ|x·Ŵ| (F32 accumulation only); for NF4, x is replaced by the int8
+ *       block quantization its kernel multiplies ({@link #int8Blocks});
  *   <li>Ŵ vs the original W: BF16 relative 2^-8; int8 ≤ row absmax / 254; NF4 ≤ block absmax ·
  *       ((largest level gap) / 2 + the int8 level table's rounding, at most 0.0037); and so kernel
- *       vs Σ x·W within Σ|x|·bound + the first error.
+ *       vs Σ x·W within Σ|x|·bound (+ Σ|Ŵ|·|x̂ - x| for NF4) + the first error.
  * </ul>
  */
 class PackedMatrixTest {
@@ -65,6 +66,7 @@ class PackedMatrixTest {
         float[] y = new float[m * n];
         java.util.Arrays.fill(y, Float.NaN);
         p.matmul(x, m, y);
+        double[] xq = format == WeightFormat.NF4 ? int8Blocks(x, m, k) : null;
         for (int a = 0; a < m; a++) {
           for (int r = 0; r < n; r++) {
             double deq = 0;
@@ -73,10 +75,12 @@ class PackedMatrixTest {
             double origSlack = 0;
             for (int c = 0; c < k; c++) {
               double xv = x[a * k + c];
-              deq += xv * p.value(r, c);
-              deqAbs += Math.abs(xv * p.value(r, c));
+              double xk = xq == null ? xv : xq[a * k + c]; // the activation the kernel multiplies
+              deq += xk * p.value(r, c);
+              deqAbs += Math.abs(xk * p.value(r, c));
               orig += xv * w[r * k + c];
               origSlack += Math.abs(xv) * bound[r * k + c];
+              origSlack += Math.abs(p.value(r, c)) * Math.abs(xk - xv); // <= block scale / 2
             }
             double got = y[a * n + r];
             double rel = Math.abs(got - deq) / Math.max(deqAbs, 1e-30);
@@ -103,6 +107,29 @@ class PackedMatrixTest {
     assertEquals(worst, Nf4Kernel.levelRounding(), 1e-12);
     assertTrue(worst < 0.0037, "int8 level table error " + worst);
     assertTrue(worst < 0.025 * Nf4.maxLevelGap() / 2, "small against NF4's own rounding");
+  }
+
+  /**
+   * The activations as NF4's kernel multiplies them: per row and block of 64 columns, s = absmax /
+   * 127 and x̂ = round(x / s) · s, so |x̂ - x| <= s / 2 (checked here).
+   */
+  private static double[] int8Blocks(float[] x, int m, int k) {
+    double[] q = new double[x.length];
+    for (int a = 0; a < m; a++) {
+      for (int b = 0; b < k; b += 64) {
+        double max = 0;
+        for (int c = b; c < Math.min(k, b + 64); c++) {
+          max = Math.max(max, Math.abs(x[a * k + c]));
+        }
+        double s = max / 127;
+        for (int c = b; c < Math.min(k, b + 64); c++) {
+          int i = a * k + c;
+          q[i] = s == 0 ? 0 : Math.round(x[i] / s) * s;
+          assertTrue(Math.abs(q[i] - x[i]) <= s / 2 * (1 + 1e-6), "x̂ within half a step");
+        }
+      }
+    }
+    return q;
   }
 
   /** How far the format may move W[r, c] (independent of the kernel code). */

@@ -1,0 +1,51 @@
+package dev.shallows.engine.cpu.kernels;
+
+/**
+ * One matmul call's activation rows in a kernel's column order, reused per calling thread: floats
+ * for every kernel, and, for a kernel that multiplies integers, int8 codes with one scale per block
+ * of 64 columns (the idea of llama.cpp's Q8 activations). Quantizing replaces the floats by the
+ * values the codes stand for, so every path of that kernel (one row, batched, prefill) computes the
+ * same product.
+ */
+final class Activations {
+
+  static final int BLOCK = 64;
+
+  float[] x = new float[0]; // (m, kPad), kernel column order
+  short[] codes = new short[0]; // (m, kPad): int8 values in int16 lanes
+  float[] scales = new float[0]; // (m, kPad / BLOCK): block absmax / 127
+
+  /** Room for m rows of kPad columns (kPad a multiple of {@link #BLOCK} where codes are wanted). */
+  void ensure(int m, int kPad, boolean withCodes) {
+    int n = Math.max(m, 8) * kPad;
+    if (x.length < m * kPad) {
+      x = new float[n];
+    }
+    if (withCodes && codes.length < m * kPad) {
+      codes = new short[n];
+      scales = new float[n / BLOCK];
+    }
+  }
+
+  /**
+   * Quantizes row a (kPad columns) block by block: scale s = absmax / 127, code = round(x / s) in
+   * [-127, 127], and x becomes code · s, which differs from x by at most s / 2.
+   */
+  void quantize(int a, int kPad) {
+    int off = a * kPad;
+    for (int b = 0; b < kPad; b += BLOCK) {
+      float max = 0;
+      for (int c = off + b; c < off + b + BLOCK; c++) {
+        max = Math.max(max, Math.abs(x[c]));
+      }
+      float s = max / 127;
+      float inv = max == 0 ? 0 : 127 / max;
+      scales[(off + b) / BLOCK] = s;
+      for (int c = off + b; c < off + b + BLOCK; c++) {
+        int q = Math.max(-127, Math.min(127, Math.round(x[c] * inv)));
+        codes[c] = (short) q;
+        x[c] = q * s;
+      }
+    }
+  }
+}
