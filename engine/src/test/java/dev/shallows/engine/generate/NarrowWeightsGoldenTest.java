@@ -63,6 +63,43 @@ class NarrowWeightsGoldenTest {
     }
   }
 
+  @Test
+  void nf4OneTokenDecodeStaysNearItsPrefill() throws IOException {
+    // decode steps run NF4's one-row kernel, which multiplies int8-quantized activations; prefill
+    // multiplies F32 activations: the quantization must not change the greedy path much
+    int[] path = new int[201];
+    path[0] = Stories260K.tokenizer().bosId();
+    System.arraycopy(referenceTokens(200), 0, path, 1, 200);
+    float[][] base = logits(WeightFormat.F32, path);
+    float[][] prefilled = logits(WeightFormat.NF4, path);
+    float[][] stepped = new float[path.length - 1][];
+    try (Decoder d = new CpuDecoder(Stories260K.weights(), WeightFormat.NF4);
+        SequenceState s = d.newSequence(path.length)) {
+      for (int p = 0; p < stepped.length; p++) {
+        stepped[p] = d.decode(java.util.List.of(s), new int[] {path[p]})[0];
+      }
+    }
+    int agreeF32 = 0;
+    int agreePrefill = 0;
+    int prefillAgreesF32 = 0;
+    double max = 0;
+    for (int p = 0; p < stepped.length; p++) {
+      agreeF32 += argmax(stepped[p]) == argmax(base[p]) ? 1 : 0;
+      agreePrefill += argmax(stepped[p]) == argmax(prefilled[p]) ? 1 : 0;
+      prefillAgreesF32 += argmax(prefilled[p]) == argmax(base[p]) ? 1 : 0;
+      for (int v = 0; v < stepped[p].length; v++) {
+        max = Math.max(max, Math.abs(stepped[p][v] - prefilled[p][v]));
+      }
+    }
+    System.out.printf(
+        "stories260K NF4 one token at a time: argmax agrees with F32 at %d (prefill: %d), with NF4"
+            + " prefill at %d; max |logit - prefill| %.4f%n",
+        agreeF32, prefillAgreesF32, agreePrefill, max);
+    assertTrue(
+        agreePrefill >= 180, "int8 activations moved NF4's argmax at " + (200 - agreePrefill));
+    assertTrue(agreeF32 >= prefillAgreesF32 - 10, "one-token NF4 much further from F32");
+  }
+
   private static float[][] logits(WeightFormat f, int[] path) {
     try (Decoder d = new CpuDecoder(Stories260K.weights(), f);
         SequenceState s = d.newSequence(path.length)) {

@@ -3,9 +3,7 @@ package dev.shallows.engine.cpu.kernels;
 /**
  * One matmul call's activation rows in a kernel's column order, reused per calling thread: floats
  * for every kernel, and, for a kernel that multiplies integers, int8 codes with one scale per block
- * of 64 columns (the idea of llama.cpp's Q8 activations). Quantizing replaces the floats by the
- * values the codes stand for, so every path of that kernel (one row, batched, prefill) computes the
- * same product.
+ * of 64 columns (the idea of llama.cpp's Q8 activations).
  */
 final class Activations {
 
@@ -31,8 +29,8 @@ final class Activations {
 
   /**
    * Quantizes row a (kPad columns) block by block: scale s = absmax / 127, code = x / s rounded to
-   * the nearest integer (halves to even), within [-127, 127], and x becomes code · s, which differs
-   * from x by at most s / 2.
+   * the nearest integer (halves to even), within [-127, 127]; code · s differs from x by at most s
+   * / 2. The floats stay as they are.
    */
   void quantize(int a, int kPad) {
     // plain loops: C2 compiles them well; a Vector API version was boxed (8 ns per element)
@@ -48,7 +46,6 @@ final class Activations {
       for (int c = b; c < b + BLOCK; c++) {
         float q = x[c] * inv + ROUND - ROUND; // |x / s| <= 127: rounds to an integer, ties to even
         codes[c] = (short) q;
-        x[c] = q * s;
       }
     }
   }

@@ -30,8 +30,8 @@ import jdk.incubator.vector.VectorSpecies;
  * formats), looked-up levels widen to 16 bits and multiply the codes there, and each 32-column
  * chunk's int32 sum is scaled once; about 1.5x the weights per second of widening the levels to
  * floats (JDK 17 has no int8 dot-product instruction, so the lookup and widening still cost more
- * than int8's kernel). Batched rows decode a tile to floats and multiply the same quantized
- * activations, so a reply does not depend on the batch it ran in.
+ * than int8's kernel). Batched rows decode a tile to floats and multiply F32 activations: there the
+ * activations' quantization would cost time and buy none (the tile's lookup is paid once).
  */
 final class Nf4Kernel extends PackedMatrix {
 

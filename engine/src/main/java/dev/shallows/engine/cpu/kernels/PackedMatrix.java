@@ -16,7 +16,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Kernels use 256-bit vectors (8 floats: AVX2, the widest this host has). Activations are first
  * copied into the format's column order ({@link #order}), zero-padded to {@link #kPad}, and
- * quantized to int8 blocks where the format's one-row kernel multiplies integers (NF4).
+ * quantized to int8 blocks for a one-row kernel that multiplies integers (NF4).
  */
 public abstract class PackedMatrix {
 
@@ -74,8 +74,8 @@ public abstract class PackedMatrix {
   abstract void order(float[] x, int xOff, float[] dst, int dOff);
 
   /**
-   * Whether the one-row kernel multiplies int8 activation codes ({@link Activations#quantize}): the
-   * activations of every path are then the values those codes stand for.
+   * Whether the one-row kernel multiplies int8 activation codes ({@link Activations#quantize});
+   * decode-and-multiply always multiplies the F32 activations.
    */
   boolean quantizesActivations() {
     return false;
@@ -114,7 +114,9 @@ public abstract class PackedMatrix {
   /** y (m, N) = x (m, K) · Wᵀ; x and y are row-major heap arrays starting at 0. */
   public final void matmul(float[] x, int m, float[] y) {
     Activations a = ACTIVATIONS.get();
-    boolean codes = quantizesActivations();
+    boolean fused =
+        m == 1 || m <= (FUSED_ROWS_OVERRIDE != null ? FUSED_ROWS_OVERRIDE : fusedMaxRows());
+    boolean codes = fused && quantizesActivations();
     a.ensure(m, kPad, codes);
     for (int r = 0; r < m; r++) {
       order(x, r * cols, a.x, r * kPad);
@@ -128,7 +130,7 @@ public abstract class PackedMatrix {
     // batch 8 three times slower depending on which batch size ran first)
     if (m == 1) {
       Parallel.forEach(jobs, j -> dotTiles(j, a, y));
-    } else if (m <= (FUSED_ROWS_OVERRIDE != null ? FUSED_ROWS_OVERRIDE : fusedMaxRows())) {
+    } else if (fused) {
       Parallel.forEach(jobs, j -> dotRowsTiles(j, a, m, y));
     } else {
       Parallel.forEach(jobs, j -> multiplyTiles(j, a.x, m, y));
