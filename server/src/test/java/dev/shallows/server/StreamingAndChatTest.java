@@ -81,6 +81,76 @@ class StreamingAndChatTest {
   }
 
   @Test
+  void continuousUsageStatsCountEveryChunk() {
+    // completions, n = 2, without include_usage: usage per chunk, no closing usage chunk
+    String body =
+        post(
+            "/v1/completions",
+            Map.of(
+                "model",
+                TestModel.MODEL,
+                "prompt",
+                "Once upon a time",
+                "max_tokens",
+                12,
+                "n",
+                2,
+                "temperature",
+                1,
+                "seed",
+                3,
+                "stream",
+                true,
+                "stream_options",
+                Map.of("continuous_usage_stats", true)));
+    int prompt = tokens("Once upon a time");
+    int[] last = new int[2];
+    for (JsonPath c : Sse.chunks(body)) {
+      assertEquals(1, c.getList("choices").size(), "every chunk is one choice's");
+      int i = c.getInt("choices[0].index");
+      assertEquals(prompt, c.getInt("usage.prompt_tokens"));
+      int done = c.getInt("usage.completion_tokens");
+      assertTrue(done >= last[i] && done <= 12, "running count " + done);
+      assertEquals(prompt + done, c.getInt("usage.total_tokens"));
+      last[i] = done;
+    }
+    assertEquals(12, last[0]);
+    assertEquals(12, last[1]);
+    // chat with include_usage too: the closing chunk's count equals the last running count
+    List<JsonPath> chat =
+        Sse.chunks(
+            post(
+                "/v1/chat/completions",
+                Map.of(
+                    "model",
+                    TestModel.MODEL,
+                    "messages",
+                    List.of(Map.of("role", "user", "content", "Hi")),
+                    "max_tokens",
+                    9,
+                    "temperature",
+                    0,
+                    "stream",
+                    true,
+                    "stream_options",
+                    Map.of("include_usage", true, "continuous_usage_stats", true))));
+    JsonPath closing = chat.get(chat.size() - 1);
+    assertEquals(0, closing.getList("choices").size());
+    JsonPath lastChoice = chat.get(chat.size() - 2);
+    assertEquals(0, chat.get(0).getInt("usage.completion_tokens"), "the role chunk");
+    assertEquals(
+        closing.getInt("usage.completion_tokens"), lastChoice.getInt("usage.completion_tokens"));
+    assertEquals(closing.getInt("usage.prompt_tokens"), lastChoice.getInt("usage.prompt_tokens"));
+    assertNull(lastChoice.get("usage.prompt_tokens_details"), "cached count only at the end");
+  }
+
+  /** How many tokens a completion prompt has (as /tokenize counts them). */
+  private static int tokens(String prompt) {
+    return JsonPath.from(post("/tokenize", Map.of("model", TestModel.MODEL, "prompt", prompt)))
+        .getInt("count");
+  }
+
+  @Test
   void streamedStopStringNeverLeaks() {
     String body =
         post(

@@ -8,6 +8,7 @@ import dev.shallows.server.chat.ThinkTags;
 import dev.shallows.server.config.ShallowsConfig;
 import dev.shallows.server.openai.ChatCompletionRequest;
 import dev.shallows.server.openai.ChatLogprobs;
+import dev.shallows.server.openai.StreamOptions;
 import dev.shallows.server.routing.Router;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.MediaType;
@@ -99,13 +100,11 @@ public class ChatHandler {
     }
     boolean usage =
         req.streamOptions != null && Boolean.TRUE.equals(req.streamOptions.includeUsage);
-    return Response.ok(
-            new SseStream(
-                run,
-                new Encoder(run, out, logprobs, usage, p.tools(), p.reasoning()),
-                json,
-                clientGone),
-            MediaType.SERVER_SENT_EVENTS)
+    SseStream.Encoder enc = new Encoder(run, out, logprobs, usage, p.tools(), p.reasoning());
+    if (StreamOptions.continuous(req.streamOptions)) {
+      enc = new ContinuousUsage(run, enc);
+    }
+    return Response.ok(new SseStream(run, enc, json, clientGone), MediaType.SERVER_SENT_EVENTS)
         .header(Headers.VARIANT, d.variant())
         .header("Cache-Control", "no-cache")
         .build();

@@ -7,6 +7,7 @@ import dev.shallows.engine.generate.TokenEvent;
 import dev.shallows.server.config.ShallowsConfig;
 import dev.shallows.server.openai.CompletionLogprobs;
 import dev.shallows.server.openai.CompletionRequest;
+import dev.shallows.server.openai.StreamOptions;
 import dev.shallows.server.routing.Router;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.MediaType;
@@ -69,6 +70,9 @@ public class CompletionHandler {
     boolean usage =
         req.streamOptions != null && Boolean.TRUE.equals(req.streamOptions.includeUsage);
     SseStream.Encoder enc = new Encoder(run, out, choiceTexts, echo, req.logprobs, usage);
+    if (StreamOptions.continuous(req.streamOptions)) {
+      enc = new ContinuousUsage(run, enc);
+    }
     return Response.ok(new SseStream(run, enc, json, clientGone), MediaType.SERVER_SENT_EVENTS)
         .header(Headers.VARIANT, d.variant())
         .header("Cache-Control", "no-cache")

@@ -17,6 +17,12 @@ public record ChatCompletionChunk(
     Usage usage,
     @Schema(description = "Extension: the variant that served the request") String variant) {
 
+  /** This chunk with {@code usage} set. */
+  public ChatCompletionChunk withUsage(Usage u) {
+    return new ChatCompletionChunk(
+        id, object, created, model, systemFingerprint, choices, u, variant);
+  }
+
   /** One choice's increment. */
   public record Choice(
       int index,

@@ -20,6 +20,12 @@ public record CompletionResponse(
     Usage usage,
     @Schema(description = "Extension: the variant that served the request") String variant) {
 
+  /** This chunk with {@code usage} set. */
+  public CompletionResponse withUsage(Usage u) {
+    return new CompletionResponse(
+        id, object, created, model, systemFingerprint, choices, u, variant);
+  }
+
   /** One choice. */
   public record Choice(
       int index,
