@@ -242,10 +242,15 @@ public final class ModelRegistry implements AutoCloseable {
       retire(old);
     }
     LOG.infof(
-        "variant %s:%s loaded: layers %s%s",
+        "variant %s:%s loaded: layers %s, %s%s",
         name,
         variant,
         java.util.Arrays.toString(v.layers()),
+        decoder instanceof dev.shallows.engine.cpu.CpuDecoder c
+            ? "CPU decoder, "
+                + c.weightFormat().name().toLowerCase(java.util.Locale.ROOT)
+                + " weights"
+            : "DJL decoder",
         FULL.equals(variant)
             ? ""
             : own == null ? " (a view of the parent's weights: no copy)" : " (own weights)");
