@@ -96,6 +96,14 @@ class ReasoningTest {
     assertEquals(
         chat.getString("choices[0].message.content"), r.getString("output[1].content[0].text"));
 
+    // the text's logprobs are the answer's tokens: none of the reasoning's, none of the tags'
+    Map<String, Object> withLogprobs = new HashMap<>(b);
+    withLogprobs.put("include", List.of("message.output_text.logprobs"));
+    JsonPath lp = JsonPath.from(post("/v1/responses", withLogprobs));
+    StringBuilder tokens = new StringBuilder();
+    lp.getList("output[1].content[0].logprobs.token", String.class).forEach(tokens::append);
+    assertEquals(lp.getString("output[1].content[0].text"), tokens.toString());
+
     b.put("stream", true);
     String events = post("/v1/responses", b);
     assertEquals(

@@ -2,6 +2,7 @@ package dev.shallows.server;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -190,6 +191,96 @@ class ResponsesApiTest {
   }
 
   @Test
+  void textLogprobsAreTheChatReplysLogprobs() {
+    Map<String, Object> ask =
+        request(
+            "Tell me a story.",
+            "include",
+            List.of("message.output_text.logprobs", "reasoning.encrypted_content"),
+            "top_logprobs",
+            2);
+    JsonPath r = create(ask, 200);
+    JsonPath chat =
+        JsonPath.from(
+            StreamingAndChatTest.post(
+                "/v1/chat/completions",
+                Map.of(
+                    "model",
+                    TestModel.MODEL,
+                    "messages",
+                    List.of(msg("user", "Tell me a story.")),
+                    "temperature",
+                    0,
+                    "max_completion_tokens",
+                    12,
+                    "logprobs",
+                    true,
+                    "top_logprobs",
+                    2)));
+    List<Map<String, Object>> want = chat.getList("choices[0].logprobs.content");
+    List<Map<String, Object>> got = r.getList("output[0].content[0].logprobs");
+    assertEquals(12, want.size());
+    sameEntries(want, got);
+    StringBuilder tokens = new StringBuilder();
+    got.forEach(e -> tokens.append(e.get("token")));
+    assertEquals(r.getString("output[0].content[0].text"), tokens.toString());
+    assertNull(
+        create(request("Tell me a story."), 200).get("output[0].content[0].logprobs"),
+        "only when asked for");
+
+    // streamed: each text delta carries its token's entry; they add up to the response's list
+    Map<String, Object> streamed = new HashMap<>(ask);
+    streamed.put("stream", true);
+    String body =
+        given()
+            .contentType(ContentType.JSON)
+            .body(streamed)
+            .post("/v1/responses")
+            .then()
+            .statusCode(200)
+            .extract()
+            .asString();
+    List<Object> fromDeltas = new ArrayList<>();
+    JsonPath done = null;
+    for (JsonPath e : Sse.chunks(body)) {
+      if (e.getString("type").equals("response.output_text.delta")) {
+        List<Object> lp = e.getList("logprobs");
+        assertEquals(1, lp.size(), "one token per delta without parsers");
+        fromDeltas.addAll(lp);
+      } else if (e.getString("type").equals("response.output_text.done")) {
+        done = e;
+      }
+    }
+    sameEntries(want, fromDeltas);
+    sameEntries(want, done.getList("logprobs"));
+  }
+
+  /**
+   * The same tokens, bytes and alternatives, logprobs within float noise (requests run in other
+   * batches and thread splits).
+   */
+  @SuppressWarnings("unchecked")
+  private static void sameEntries(List<? extends Object> want, List<? extends Object> got) {
+    assertEquals(want.size(), got.size());
+    for (int i = 0; i < want.size(); i++) {
+      Map<String, Object> w = (Map<String, Object>) want.get(i);
+      Map<String, Object> g = (Map<String, Object>) got.get(i);
+      assertEquals(w.get("token"), g.get("token"), "token " + i);
+      assertEquals(w.get("bytes"), g.get("bytes"));
+      assertEquals(
+          ((Number) w.get("logprob")).doubleValue(),
+          ((Number) g.get("logprob")).doubleValue(),
+          1e-4);
+      List<Map<String, Object>> wt = (List<Map<String, Object>>) w.get("top_logprobs");
+      List<Map<String, Object>> gt = (List<Map<String, Object>>) g.get("top_logprobs");
+      assertEquals(wt.size(), gt.size());
+      for (int j = 0; j < wt.size(); j++) {
+        assertEquals(wt.get(j).get("token"), gt.get(j).get("token"), "alternative " + j);
+      }
+    }
+  }
+
+  @Test
   void functionCallsGoOutAsItemsAndComeBackAsInput() throws Exception {
     Map<String, Object> tool =
         Map.of(
@@ -294,6 +385,9 @@ class ResponsesApiTest {
         "text.format"
       },
       {request("Hi", "temperature", -3), "temperature"},
+      {request("Hi", "include", "message.output_text.logprobs"), "include"},
+      {request("Hi", "include", List.of(3)), "include"},
+      {request("Hi", "top_logprobs", 21), "top_logprobs"},
     };
     for (Object[] c : cases) {
       @SuppressWarnings("unchecked")

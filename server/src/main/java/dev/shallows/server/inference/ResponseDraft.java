@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.shallows.engine.generate.FinishReason;
+import dev.shallows.server.openai.ChatLogprobs;
 import dev.shallows.server.openai.ToolCall;
 import dev.shallows.server.openai.Usage;
 import java.util.List;
@@ -127,22 +128,33 @@ final class ResponseDraft {
     }
   }
 
-  /** The assistant message item holding {@code text} (one output_text part). */
-  ObjectNode message(String text, String status) {
+  /**
+   * The assistant message item holding {@code text} (one output_text part, with {@code logprobs}
+   * unless null).
+   */
+  ObjectNode message(String text, String status, List<ChatLogprobs.Entry> logprobs) {
     ObjectNode m = json.createObjectNode();
     m.put("type", "message").put("id", messageId).put("status", status).put("role", "assistant");
     ArrayNode content = m.putArray("content");
     if (text != null) {
-      content.add(outputText(text));
+      content.add(outputText(text, logprobs));
     }
     return m;
   }
 
-  /** An output_text content part. */
-  ObjectNode outputText(String text) {
+  /** An output_text content part ({@code logprobs} unless null). */
+  ObjectNode outputText(String text, List<ChatLogprobs.Entry> logprobs) {
     ObjectNode part = json.createObjectNode().put("type", "output_text").put("text", text);
     part.putArray("annotations");
+    if (logprobs != null) {
+      part.set("logprobs", logprobs(logprobs));
+    }
     return part;
+  }
+
+  /** Logprob entries as the Responses API writes them (chat's shape). */
+  ArrayNode logprobs(List<ChatLogprobs.Entry> entries) {
+    return json.valueToTree(entries);
   }
 
   /** A function_call item; {@code arguments} as the call's JSON text. */
@@ -169,16 +181,17 @@ final class ResponseDraft {
   }
 
   /**
-   * The output items of a whole reply: its reasoning (if any), its content as a message, then its
-   * calls.
+   * The output items of a whole reply: its reasoning (if any), its content as a message (with
+   * {@code logprobs} unless null), then its calls.
    */
-  ArrayNode output(String reasoning, ToolChoice.Reply reply, String status) {
+  ArrayNode output(
+      String reasoning, ToolChoice.Reply reply, String status, List<ChatLogprobs.Entry> logprobs) {
     ArrayNode out = json.createArrayNode();
     if (reasoning != null) {
       out.add(reasoning(reasoning, status));
     }
     if (reply.content() != null) {
-      out.add(message(reply.content(), status));
+      out.add(message(reply.content(), status, logprobs));
     }
     List<ToolCall> calls = reply.calls() == null ? List.of() : reply.calls();
     for (ToolCall c : calls) {

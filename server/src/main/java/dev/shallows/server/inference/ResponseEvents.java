@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.shallows.engine.generate.GenerationResult;
 import dev.shallows.engine.generate.TokenEvent;
+import dev.shallows.server.openai.ChatLogprobs;
 import dev.shallows.server.openai.ToolCall;
 import dev.shallows.server.openai.Usage;
 import java.util.ArrayList;
@@ -24,6 +25,7 @@ final class ResponseEvents implements SseStream.Encoder {
   private final ChatHandler.Prepared p;
   private final BiConsumer<ObjectNode, ToolChoice.Reply> finished;
   private final StreamedReply reply;
+  private final ContentLogprobs logprobs; // null: not asked for
   private final StringBuilder sentText = new StringBuilder();
   private final StringBuilder thought = new StringBuilder();
   private final ArrayNode output;
@@ -32,15 +34,20 @@ final class ResponseEvents implements SseStream.Encoder {
   private boolean messageOpen;
   private int sequence;
 
-  /** {@code finished}: called with the whole response and its reply (to store them). */
+  /**
+   * {@code logprobs}: the text's logprobs, null when not asked for; {@code finished}: called with
+   * the whole response and its reply (to store them).
+   */
   ResponseEvents(
       ObjectMapper json,
       ResponseDraft draft,
       ChatHandler.Prepared p,
+      ContentLogprobs logprobs,
       BiConsumer<ObjectNode, ToolChoice.Reply> finished) {
     this.json = json;
     this.draft = draft;
     this.p = p;
+    this.logprobs = logprobs;
     this.finished = finished;
     this.reply = new StreamedReply(p.tools(), p.reasoning().stream());
     this.output = json.createArrayNode();
@@ -84,7 +91,7 @@ final class ResponseEvents implements SseStream.Encoder {
       TokenEvent ev = t.event();
       StreamedReply.Parts parts = reply.onToken(ev.text());
       reasoning(parts.reasoning(), out);
-      text(parts.content(), out);
+      text(parts.content(), logprobs == null ? null : logprobs.token(ev, parts), out);
     } else if (e instanceof RunEvent.Done d) {
       finish(d.result(), out);
     }
@@ -120,14 +127,26 @@ final class ResponseEvents implements SseStream.Encoder {
     output.add(item);
   }
 
-  /** Sends content: closes the reasoning and opens the message item at the first. */
-  private void text(String delta, List<Object> out) {
+  /**
+   * Sends content (with its tokens' logprobs unless null): closes the reasoning and opens the
+   * message item at the first.
+   */
+  private void text(String delta, List<ChatLogprobs.Entry> lp, List<Object> out) {
     if (delta.isEmpty()) {
       return;
     }
     open(out);
     sentText.append(delta);
-    out.add(event("response.output_text.delta", messagePart().put("delta", delta)));
+    ObjectNode e = messagePart().put("delta", delta);
+    if (lp != null) {
+      e.set("logprobs", draft.logprobs(lp));
+    }
+    out.add(event("response.output_text.delta", e));
+  }
+
+  /** Every logprob entry sent with the text (null when not asked for). */
+  private List<ChatLogprobs.Entry> sentLogprobs() {
+    return logprobs == null ? null : logprobs.sent();
   }
 
   private void open(List<Object> out) {
@@ -139,9 +158,12 @@ final class ResponseEvents implements SseStream.Encoder {
               "response.output_item.added",
               fields()
                   .put("output_index", output.size())
-                  .set("item", draft.message(null, "in_progress"))));
+                  .set("item", draft.message(null, "in_progress", null))));
       out.add(
-          event("response.content_part.added", messagePart().set("part", draft.outputText(""))));
+          event(
+              "response.content_part.added",
+              messagePart()
+                  .set("part", draft.outputText("", logprobs == null ? null : List.of()))));
     }
   }
 
@@ -149,17 +171,24 @@ final class ResponseEvents implements SseStream.Encoder {
     String[] status = ResponseDraft.status(r.finishReason());
     reasoning(reply.end(), out);
     ToolChoice.Reply whole = reply.reply();
-    text(reply.unsentContent(whole), out);
+    String unsent = reply.unsentContent(whole);
+    text(unsent, logprobs == null ? null : logprobs.content(unsent), out);
     if (whole.calls() == null && (whole.content() != null || !reasoningOpen)) {
       open(out); // a text reply has its message, even an empty one
     }
     closeReasoning(status[0], out);
     if (messageOpen) {
       String text = sentText.toString();
-      out.add(event("response.output_text.done", messagePart().put("text", text)));
+      ObjectNode done = messagePart().put("text", text);
+      if (logprobs != null) {
+        done.set("logprobs", draft.logprobs(logprobs.sent()));
+      }
+      out.add(event("response.output_text.done", done));
       out.add(
-          event("response.content_part.done", messagePart().set("part", draft.outputText(text))));
-      ObjectNode item = draft.message(text, status[0]);
+          event(
+              "response.content_part.done",
+              messagePart().set("part", draft.outputText(text, sentLogprobs()))));
+      ObjectNode item = draft.message(text, status[0], sentLogprobs());
       out.add(
           event(
               "response.output_item.done",

@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.shallows.engine.generate.GenerationResult;
+import dev.shallows.engine.generate.TokenEvent;
 import dev.shallows.server.chat.ThinkTags;
 import dev.shallows.server.error.ApiException;
 import dev.shallows.server.openai.ChatCompletionRequest;
+import dev.shallows.server.openai.ChatLogprobs;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -85,6 +87,8 @@ public class ResponsesHandler {
     List<ObjectNode> conversation = new ArrayList<>(history);
     conversation.addAll(t.turn());
     boolean keep = !req.path("store").isBoolean() || req.get("store").booleanValue();
+    Responses texts = new Responses(chat.texts(), chatRequest.model, p.decision().variant(), "");
+    boolean logprobs = Boolean.TRUE.equals(chatRequest.logprobs);
     if (!req.path("stream").asBoolean(false)) {
       GenerationResult r = p.run().await().get(0);
       ThinkTags.Split split = p.reasoning().split(r.text());
@@ -93,7 +97,11 @@ public class ResponsesHandler {
       ObjectNode response =
           draft.response(
               status[0],
-              draft.output(split.reasoning(), reply, status[0]),
+              draft.output(
+                  split.reasoning(),
+                  reply,
+                  status[0],
+                  logprobs ? contentLogprobs(texts, p, r) : null),
               Responses.usage(p.run(), List.of(r)),
               status[1]);
       if (keep) {
@@ -106,6 +114,9 @@ public class ResponsesHandler {
             json,
             draft,
             p,
+            logprobs
+                ? new ContentLogprobs(texts, p.run().promptIds(0), p.reasoning().active())
+                : null,
             (response, reply) -> {
               if (keep) {
                 save(draft, response, conversation, reply);
@@ -116,6 +127,22 @@ public class ResponsesHandler {
         .header(Headers.VARIANT, p.decision().variant())
         .header("Cache-Control", "no-cache")
         .build();
+  }
+
+  /**
+   * The logprobs of the message's text, as a stream of the same reply would have sent them: the
+   * tokens replayed through the stream's splitting.
+   */
+  private static List<ChatLogprobs.Entry> contentLogprobs(
+      Responses texts, ChatHandler.Prepared p, GenerationResult r) {
+    StreamedReply reply = new StreamedReply(p.tools(), p.reasoning().stream());
+    ContentLogprobs lp = new ContentLogprobs(texts, p.run().promptIds(0), p.reasoning().active());
+    for (TokenEvent e : r.tokens()) {
+      lp.token(e, reply.onToken(e.text()));
+    }
+    reply.end();
+    lp.content(reply.unsentContent(reply.reply()));
+    return lp.sent();
   }
 
   private void save(

@@ -63,7 +63,12 @@ final class ResponsesInput {
           "previous_response_id",
           "store",
           "metadata",
-          "truncation");
+          "truncation",
+          "include",
+          "top_logprobs");
+
+  /** The {@code include} value that asks for the output text's logprobs. */
+  static final String TEXT_LOGPROBS = "message.output_text.logprobs";
 
   private static final Set<String> ROLES = Set.of("user", "system", "developer", "assistant");
 
@@ -109,6 +114,7 @@ final class ResponsesInput {
     if (messages.isEmpty()) {
       throw ApiException.badRequest("input", "input is required");
     }
+    logprobs(body, chat);
     JsonNode max = body.get("max_output_tokens");
     if (max != null && !max.isNull()) {
       if (!max.canConvertToExactIntegral()) {
@@ -277,6 +283,35 @@ final class ResponsesInput {
   }
 
   /** A chat field's name in the Responses API's terms (for error messages). */
+  /**
+   * {@code include} (strings; {@value #TEXT_LOGPROBS} turns logprobs on, other values name content
+   * this server never has and are ignored) and {@code top_logprobs} (0..20, also turns them on) as
+   * chat's {@code logprobs} and {@code top_logprobs}.
+   */
+  private static void logprobs(ObjectNode body, ObjectNode chat) {
+    boolean on = false;
+    JsonNode include = body.get("include");
+    if (include != null && !include.isNull()) {
+      if (!include.isArray()) {
+        throw ApiException.badRequest("include", "include must be an array of strings");
+      }
+      for (JsonNode v : include) {
+        if (!v.isTextual()) {
+          throw ApiException.badRequest("include", "include must be an array of strings");
+        }
+        on |= TEXT_LOGPROBS.equals(v.textValue());
+      }
+    }
+    JsonNode top = body.get("top_logprobs");
+    if (top != null && !top.isNull()) {
+      chat.set("top_logprobs", top);
+      on = true;
+    }
+    if (on) {
+      chat.put("logprobs", true);
+    }
+  }
+
   static String responsesParam(String chatParam) {
     if (chatParam == null) {
       return null;
