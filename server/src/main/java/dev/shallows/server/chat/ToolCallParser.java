@@ -53,6 +53,7 @@ public interface ToolCallParser {
       case HermesToolCalls.NAME -> new HermesToolCalls();
       case Llama3JsonToolCalls.NAME -> new Llama3JsonToolCalls();
       case MistralToolCalls.NAME -> new MistralToolCalls();
+      case PythonicToolCalls.NAME -> new PythonicToolCalls();
       default ->
           throw new IllegalArgumentException(
               "unknown tool-call parser '"
@@ -61,15 +62,18 @@ public interface ToolCallParser {
                   + HermesToolCalls.NAME
                   + ", "
                   + Llama3JsonToolCalls.NAME
+                  + ", "
+                  + MistralToolCalls.NAME
                   + " or "
-                  + MistralToolCalls.NAME);
+                  + PythonicToolCalls.NAME);
     };
   }
 
   /**
    * {@code auto}: the parser of the format the chat template teaches ({@code <tool_call>} tags:
-   * Qwen2.5/Qwen3/Hermes; Llama 3.1-3.3's JSON calls; Mistral's {@code [TOOL_CALLS]}), or null when
-   * the template shows no known format (the default transcript never does).
+   * Qwen2.5/Qwen3/Hermes; Llama 3.1-3.3's JSON calls; Mistral's {@code [TOOL_CALLS]}; the Python
+   * call lists of Llama 3.2's and Llama 4's pythonic prompts), or null when the template shows no
+   * known format (the default transcript never does).
    */
   static ToolCallParser detect(ChatTemplate template) {
     if (template.isDefault()) {
@@ -84,6 +88,9 @@ public interface ToolCallParser {
     }
     if (src.contains(MistralToolCalls.MARKER) || src.contains("[AVAILABLE_TOOLS]")) {
       return new MistralToolCalls();
+    }
+    if (src.contains("func_name1(") || src.contains("<|python_start|>")) {
+      return new PythonicToolCalls();
     }
     return null;
   }

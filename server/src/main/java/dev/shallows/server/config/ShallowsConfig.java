@@ -71,8 +71,9 @@ public interface ShallowsConfig {
 
     /**
      * How {@code tool_choice: "auto"} reads tool calls out of the model's text: {@code hermes}
-     * (Qwen2.5, Qwen3, Hermes), {@code llama3_json} (Llama 3.1-3.3), {@code mistral}, {@code none},
-     * or {@code auto} = the format the model's chat template shows (none without a template).
+     * (Qwen2.5, Qwen3, Hermes), {@code llama3_json} (Llama 3.1-3.3), {@code mistral}, {@code
+     * pythonic} (Llama 3.2, Llama 4), {@code none}, or {@code auto} = the format the model's chat
+     * template shows (none without a template).
      */
     @WithName("tool-call-parser")
     @WithDefault("auto")

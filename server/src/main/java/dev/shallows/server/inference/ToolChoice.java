@@ -77,7 +77,7 @@ final class ToolChoice {
                 "tool_choice",
                 "'auto' needs a parser for this model's own tool-call format, and its chat"
                     + " template shows none this server knows; set shallows.model.tool-call-parser"
-                    + " (hermes, llama3_json, mistral) or use 'required' or a named function");
+                    + " (hermes, llama3_json, mistral, pythonic) or use 'required' or a named function");
           }
           return new ToolChoice(null, null, parser, tools.keySet(), parallel);
         }

@@ -18,6 +18,7 @@ class ToolCallParserTest {
   private final ToolCallParser hermes = ToolCallParser.named("hermes");
   private final ToolCallParser llama = ToolCallParser.named("llama3_json");
   private final ToolCallParser mistral = ToolCallParser.named("mistral");
+  private final ToolCallParser pythonic = ToolCallParser.named("pythonic");
 
   private static String calls(ToolCallParser.Parsed p) {
     StringBuilder b = new StringBuilder();
@@ -113,6 +114,43 @@ class ToolCallParserTest {
     }
   }
 
+  @Test
+  void pythonicReadsAListOfCallsWithLiteralArguments() {
+    ToolCallParser.Parsed p =
+        pythonic.parse(
+            " [get_weather(city=\"Oslo\", days=3), now(), book(room='A\\'1', price=-12.5e1,"
+                + " ok=True, note=None, tags=['x', \"y\"], span=(1, 2),"
+                + " opts={'a': {\"b\": False}}, big=1_000,)]\n");
+    assertEquals(
+        "get_weather{\"city\":\"Oslo\",\"days\":3};now{};book{\"room\":\"A'1\","
+            + "\"price\":-125.0,\"ok\":true,\"note\":null,\"tags\":[\"x\",\"y\"],"
+            + "\"span\":[1,2],\"opts\":{\"a\":{\"b\":false}},\"big\":1000};",
+        calls(p));
+    assertEquals(0, p.contentEnd());
+    ToolCallParser.Call escaped =
+        pythonic.parse("<|python_start|>[f(s='\\xe9\\u00e8\\n\\q')]<|python_end|>").calls().get(0);
+    assertEquals("\u00e9\u00e8\n\\q", escaped.arguments().get("s").textValue());
+    for (String text :
+        List.of(
+            "Sure: [f(x=1)]", // text first
+            "[f(x=1)] done", // text after
+            "[f(1)]", // positional arguments
+            "[f(x=1, x=2)]", // an argument twice
+            "[f(x=y)]", // a name, not a literal
+            "[f(x={1: 2})]", // a non-string key
+            "[f(x='open)]",
+            "[f(x=1)", // cut by max_tokens
+            "[]",
+            "[1, 2, 3]")) {
+      assertNull(pythonic.parse(text), text);
+    }
+    for (int piece = 1; piece <= 5; piece++) {
+      assertEquals("", streamed(pythonic, " [f(x=1)]", piece), "a reply that opens with [");
+      assertEquals("", streamed(pythonic, "<|python_start|>[f(x=1)]", piece));
+      assertEquals("It is sunny [1].", streamed(pythonic, "It is sunny [1].", piece));
+    }
+  }
+
   /** Feeds {@code text} in pieces as a stream would and returns the content sent before the end. */
   private static String streamed(ToolCallParser parser, String text, int piece) {
     StringBuilder all = new StringBuilder();
@@ -171,7 +209,13 @@ class ToolCallParserTest {
                 "{% if tools %}[AVAILABLE_TOOLS]{{ tools | tojson }}[/AVAILABLE_TOOLS]{% endif %}"
                     + "{% for m in messages %}[INST]{{ m.content }}[/INST]{% endfor %}",
                 "", "")));
+    String llama32Pythonic =
+        "{%- if tools %}If you decide to invoke any of the function(s), you MUST put it in the"
+            + " format of [func_name1(params_name1=params_value1, params_name2=params_value2...),"
+            + " func_name2(params)]{% endif %}{% for m in messages %}{{ m.content }}{% endfor %}";
+    assertInstanceOf(
+        PythonicToolCalls.class, ToolCallParser.detect(new ChatTemplate(llama32Pythonic, "", "")));
     assertNull(ToolCallParser.named("none"));
-    assertThrows(IllegalArgumentException.class, () -> ToolCallParser.named("pythonic"));
+    assertThrows(IllegalArgumentException.class, () -> ToolCallParser.named("pythonicish"));
   }
 }
