@@ -60,21 +60,22 @@ class ResponsesApiTest {
     return b;
   }
 
+  /** The greedy chat completion of {@code messages} (and {@code more} fields, name then value). */
+  static JsonPath greedyChat(List<Map<String, Object>> messages, int max, Object... more) {
+    Map<String, Object> b = new HashMap<>();
+    b.put("model", TestModel.MODEL);
+    b.put("messages", messages);
+    b.put("temperature", 0);
+    b.put("max_completion_tokens", max);
+    for (int i = 0; i < more.length; i += 2) {
+      b.put((String) more[i], more[i + 1]);
+    }
+    return JsonPath.from(StreamingAndChatTest.post("/v1/chat/completions", b));
+  }
+
   /** The greedy chat reply to {@code messages}: {text, prompt tokens, completion tokens}. */
   static Object[] chat(List<Map<String, Object>> messages, int max) {
-    JsonPath r =
-        JsonPath.from(
-            StreamingAndChatTest.post(
-                "/v1/chat/completions",
-                Map.of(
-                    "model",
-                    TestModel.MODEL,
-                    "messages",
-                    messages,
-                    "temperature",
-                    0,
-                    "max_completion_tokens",
-                    max)));
+    JsonPath r = greedyChat(messages, max);
     return new Object[] {
       r.getString("choices[0].message.content"),
       r.getInt("usage.prompt_tokens"),
@@ -201,22 +202,8 @@ class ResponsesApiTest {
             2);
     JsonPath r = create(ask, 200);
     JsonPath chat =
-        JsonPath.from(
-            StreamingAndChatTest.post(
-                "/v1/chat/completions",
-                Map.of(
-                    "model",
-                    TestModel.MODEL,
-                    "messages",
-                    List.of(msg("user", "Tell me a story.")),
-                    "temperature",
-                    0,
-                    "max_completion_tokens",
-                    12,
-                    "logprobs",
-                    true,
-                    "top_logprobs",
-                    2)));
+        greedyChat(
+            List.of(msg("user", "Tell me a story.")), 12, "logprobs", true, "top_logprobs", 2);
     List<Map<String, Object>> want = chat.getList("choices[0].logprobs.content");
     List<Map<String, Object>> got = r.getList("output[0].content[0].logprobs");
     assertEquals(12, want.size());

@@ -39,9 +39,7 @@ class NarrowWeightsGoldenTest {
 
   @Test
   void logitsAlongReferencePathStayNearF32() throws IOException {
-    int[] path = new int[201];
-    path[0] = Stories260K.tokenizer().bosId();
-    System.arraycopy(referenceTokens(200), 0, path, 1, 200);
+    int[] path = referencePath();
     float[][] base = logits(WeightFormat.F32, path);
     // F32 (thread split order), BF16, INT8; NF4 is only reported here: on this 260K-parameter
     // model it moves logits by several units (its cost is measured as loss in the pruning module)
@@ -67,9 +65,7 @@ class NarrowWeightsGoldenTest {
   void nf4OneTokenDecodeStaysNearItsPrefill() throws IOException {
     // decode steps run NF4's one-row kernel, which multiplies int8-quantized activations; prefill
     // multiplies F32 activations: the quantization must not change the greedy path much
-    int[] path = new int[201];
-    path[0] = Stories260K.tokenizer().bosId();
-    System.arraycopy(referenceTokens(200), 0, path, 1, 200);
+    int[] path = referencePath();
     float[][] base = logits(WeightFormat.F32, path);
     float[][] prefilled = logits(WeightFormat.NF4, path);
     float[][] stepped = new float[path.length - 1][];
@@ -98,6 +94,14 @@ class NarrowWeightsGoldenTest {
     assertTrue(
         agreePrefill >= 180, "int8 activations moved NF4's argmax at " + (200 - agreePrefill));
     assertTrue(agreeF32 >= prefillAgreesF32 - 10, "one-token NF4 much further from F32");
+  }
+
+  /** BOS, then llama2.c's 200 greedy tokens. */
+  private static int[] referencePath() throws IOException {
+    int[] path = new int[201];
+    path[0] = Stories260K.tokenizer().bosId();
+    System.arraycopy(referenceTokens(200), 0, path, 1, 200);
+    return path;
   }
 
   private static float[][] logits(WeightFormat f, int[] path) {
