@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       PruneCommand.class,
       EvalCommand.class,
       SweepCommand.class,
+      BlockScanCommand.class,
       ImportLlama2cCommand.class,
       BenchCommand.class,
       DraftBenchCommand.class,

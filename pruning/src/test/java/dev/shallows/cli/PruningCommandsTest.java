@@ -230,6 +230,62 @@ class PruningCommandsTest {
   }
 
   @Test
+  void blockScanRanksEveryBlockByLossBesideItsDistance() throws Exception {
+    String stories = stories().toString();
+    Run r =
+        cli(
+            "block-scan",
+            "--model",
+            Stories260K.dir().toString(),
+            "--data",
+            stories,
+            "--n",
+            "2",
+            "--eval-data",
+            stories,
+            "--json");
+    assertEquals(0, r.code(), r.err());
+    JsonNode scan = new ObjectMapper().readTree(r.out());
+    JsonNode blocks = scan.get("blocks");
+    assertEquals(4, blocks.size()); // 5 layers, blocks of 2 start at 0..3
+    assertEquals(
+        2, scan.get("last_start").asInt()); // 'last' removes layers 2, 3 (not 4, the final)
+    double best = Double.MAX_VALUE;
+    for (JsonNode b : blocks) {
+      best = Math.min(best, b.get("loss").asDouble());
+    }
+    JsonNode chosen = blocks.get(scan.get("best_start").asInt());
+    assertEquals(best, chosen.get("loss").asDouble());
+    assertEquals(1, chosen.get("loss_rank").asInt());
+    // the angular block is the one 'analyze' finds, and its loss is the pruned variant's own
+    JsonNode angular = blocks.get(scan.get("angular_start").asInt());
+    Path variant = tmp.resolve("angular2");
+    Run prune =
+        cli(
+            "prune",
+            "--model",
+            Stories260K.dir().toString(),
+            "--data",
+            stories,
+            "--n",
+            "2",
+            "--out",
+            variant.toString());
+    assertEquals(0, prune.code(), prune.err());
+    VariantManifest m = VariantManifest.read(variant);
+    assertEquals(
+        angular.get("removed_original").toString(), m.removedLayers().toString().replace(" ", ""));
+    Run eval =
+        cli("eval", "--model", variant.toString(), "--task", "loss", "--data", stories, "--json");
+    assertEquals(0, eval.code(), eval.err());
+    assertEquals(
+        new ObjectMapper().readTree(eval.out()).path("normalized_loss").asDouble(),
+        angular.get("loss").asDouble(),
+        1e-4);
+    assertTrue(scan.get("full_loss").asDouble() < best, "removing layers costs loss here");
+  }
+
+  @Test
   void sweepHealsThroughTheHealingModule() throws Exception {
     Path out = tmp.resolve("healsweep");
     Run r =
