@@ -170,9 +170,12 @@ final class Nf4Kernel extends PackedMatrix {
     return (ShortVector) v.convertShape(VectorOperators.B2S, S, 0);
   }
 
+  /**
+   * Int lanes as floats. Not {@code convert(I2F, 0)}: that looks the species up at run time, and C2
+   * does not always fold the lookup (the vectors are then boxed).
+   */
   private static FloatVector toFloats(IntVector v) {
-    return (FloatVector) v.convertShape(VectorOperators.I2F, F, 0); // convert(I2F) looks the
-    // species up at run time, and C2 does not always fold that lookup (then the vectors are boxed)
+    return (FloatVector) v.convertShape(VectorOperators.I2F, F, 0);
   }
 
   /** Never fused: the table lookup is the cost, and a decoded tile pays it once for all rows. */
