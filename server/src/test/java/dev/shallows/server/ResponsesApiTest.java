@@ -411,6 +411,10 @@ class ResponsesApiTest {
               e -> {
                 if (e.isOutputTextDelta()) {
                   streamed.append(e.asOutputTextDelta().delta());
+                  assertTrue(e.asOutputTextDelta().logprobs().isEmpty(), "required, empty here");
+                }
+                if (e.isOutputTextDone()) {
+                  assertTrue(e.asOutputTextDone().logprobs().isEmpty());
                 }
               });
     }

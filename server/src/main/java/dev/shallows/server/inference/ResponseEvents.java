@@ -137,10 +137,9 @@ final class ResponseEvents implements SseStream.Encoder {
     }
     open(out);
     sentText.append(delta);
+    // always present (empty when not asked for): OpenAI's clients require the field
     ObjectNode e = messagePart().put("delta", delta);
-    if (lp != null) {
-      e.set("logprobs", draft.logprobs(lp));
-    }
+    e.set("logprobs", draft.logprobs(lp == null ? List.of() : lp));
     out.add(event("response.output_text.delta", e));
   }
 
@@ -180,9 +179,7 @@ final class ResponseEvents implements SseStream.Encoder {
     if (messageOpen) {
       String text = sentText.toString();
       ObjectNode done = messagePart().put("text", text);
-      if (logprobs != null) {
-        done.set("logprobs", draft.logprobs(logprobs.sent()));
-      }
+      done.set("logprobs", draft.logprobs(logprobs == null ? List.of() : logprobs.sent()));
       out.add(event("response.output_text.done", done));
       out.add(
           event(
