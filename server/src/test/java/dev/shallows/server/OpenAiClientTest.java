@@ -53,6 +53,7 @@ class OpenAiClientTest {
                     .model(TestModel.MODEL)
                     .inputOfArrayOfStrings(List.of("Lily", "The dog was", "Lily"))
                     .build());
+    r.validate(); // every field the client requires is there, of its type
     assertEquals(3, r.data().size());
     List<Float> first = r.data().get(0).embedding();
     assertEquals(first, r.data().get(2).embedding());
@@ -76,8 +77,10 @@ class OpenAiClientTest {
                     .maxTokens(20)
                     .temperature(0.0)
                     .build());
+    r.validate();
     assertTrue(r.choices().get(0).text().length() > 10);
     assertEquals(20, r.usage().orElseThrow().completionTokens());
+    c.models().list().data().forEach(m -> m.validate());
     List<String> ids = c.models().list().data().stream().map(m -> m.id()).toList();
     assertTrue(ids.contains(TestModel.MODEL + ":full"), ids.toString());
   }
@@ -92,7 +95,7 @@ class OpenAiClientTest {
             .maxCompletionTokens(16)
             .temperature(0.0)
             .build();
-    ChatCompletion whole = c.chat().completions().create(p);
+    ChatCompletion whole = c.chat().completions().create(p).validate();
     String text = whole.choices().get(0).message().content().orElseThrow();
     ChatCompletionCreateParams ps =
         p.toBuilder()
@@ -103,6 +106,7 @@ class OpenAiClientTest {
     try (StreamResponse<ChatCompletionChunk> s = c.chat().completions().createStreaming(ps)) {
       List<ChatCompletionChunk> chunks = s.stream().collect(Collectors.toList());
       for (ChatCompletionChunk ch : chunks) {
+        ch.validate();
         for (ChatCompletionChunk.Choice choice : ch.choices()) {
           choice.delta().content().ifPresent(streamed::append);
         }
@@ -171,6 +175,7 @@ class OpenAiClientTest {
                                     .build())
                             .build())
                     .build());
+    r.validate();
     var call = r.choices().get(0).message().toolCalls().orElseThrow().get(0).asFunction();
     assertEquals("Verdict", call.function().name());
     Verdict v = call.function().arguments(Verdict.class);

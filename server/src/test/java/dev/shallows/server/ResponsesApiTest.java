@@ -401,6 +401,7 @@ class ResponsesApiTest {
             .temperature(0.0)
             .build();
     var r = client.responses().create(params);
+    r.validate(); // every field the client requires is there, of its type
     String text = r.output().get(0).asMessage().content().get(0).asOutputText().text();
     assertTrue(text.length() > 5, text);
     assertEquals(12L, r.usage().orElseThrow().outputTokens());
@@ -409,6 +410,7 @@ class ResponsesApiTest {
       s.stream()
           .forEach(
               e -> {
+                e.validate();
                 if (e.isOutputTextDelta()) {
                   streamed.append(e.asOutputTextDelta().delta());
                   assertTrue(e.asOutputTextDelta().logprobs().isEmpty(), "required, empty here");
@@ -419,7 +421,7 @@ class ResponsesApiTest {
               });
     }
     assertEquals(text, streamed.toString());
-    var again = client.responses().retrieve(r.id());
+    var again = client.responses().retrieve(r.id()).validate();
     assertEquals(r.id(), again.id());
   }
 }
