@@ -83,23 +83,6 @@ class ResponsesApiTest {
     };
   }
 
-  /**
-   * Reads a response (or a stream event) as the official OpenAI Java client does and validates it:
-   * every field the client requires is there, of its type.
-   */
-  static void clientReads(JsonPath json, Class<?> type) {
-    try {
-      Object o = com.openai.core.ObjectMappers.jsonMapper().readValue(json.prettify(), type);
-      if (o instanceof com.openai.models.responses.Response r) {
-        r.validate();
-      } else {
-        ((com.openai.models.responses.ResponseStreamEvent) o).validate();
-      }
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new AssertionError(e);
-    }
-  }
-
   static Map<String, Object> msg(String role, String content) {
     return Map.of("role", role, "content", content);
   }
@@ -222,7 +205,7 @@ class ResponsesApiTest {
         greedyChat(
             List.of(msg("user", "Tell me a story.")), 12, "logprobs", true, "top_logprobs", 2);
     List<Map<String, Object>> want = chat.getList("choices[0].logprobs.content");
-    clientReads(r, com.openai.models.responses.Response.class);
+    ClientShapes.valid(r, com.openai.models.responses.Response.class);
     List<Map<String, Object>> got = r.getList("output[0].content[0].logprobs");
     assertEquals(12, want.size());
     sameEntries(want, got);
@@ -248,7 +231,7 @@ class ResponsesApiTest {
     List<Object> fromDeltas = new ArrayList<>();
     JsonPath done = null;
     for (JsonPath e : Sse.chunks(body)) {
-      clientReads(e, com.openai.models.responses.ResponseStreamEvent.class);
+      ClientShapes.valid(e, com.openai.models.responses.ResponseStreamEvent.class);
       if (e.getString("type").equals("response.output_text.delta")) {
         List<Object> lp = e.getList("logprobs");
         assertEquals(1, lp.size(), "one token per delta without parsers");
@@ -308,7 +291,7 @@ class ResponsesApiTest {
                 40),
             200);
     assertEquals("completed", r.getString("status"));
-    clientReads(r, com.openai.models.responses.Response.class);
+    ClientShapes.valid(r, com.openai.models.responses.Response.class);
     assertEquals("function_call", r.getString("output[0].type"));
     assertEquals("get_weather", r.getString("output[0].name"));
     String callId = r.getString("output[0].call_id");

@@ -196,6 +196,7 @@ class StreamingAndChatTest {
                     "top_logprobs",
                     2)));
     assertEquals("chat.completion", r.getString("object"));
+    ClientShapes.valid(r, com.openai.models.chat.completions.ChatCompletion.class);
     assertEquals("assistant", r.getString("choices[0].message.role"));
     assertEquals(12, r.getInt("usage.completion_tokens"));
     assertEquals(12, r.getList("choices[0].logprobs.content").size());

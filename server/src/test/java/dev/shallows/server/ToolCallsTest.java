@@ -101,6 +101,7 @@ class ToolCallsTest {
     String streamed = null;
     String finish = null;
     for (JsonPath chunk : Sse.chunks(sse)) {
+      ClientShapes.valid(chunk, com.openai.models.chat.completions.ChatCompletionChunk.class);
       if (chunk.get("choices[0].delta.tool_calls") != null) {
         assertEquals(0, chunk.getInt("choices[0].delta.tool_calls[0].index"));
         assertEquals(
