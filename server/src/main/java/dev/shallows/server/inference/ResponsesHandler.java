@@ -87,8 +87,11 @@ public class ResponsesHandler {
     List<ObjectNode> conversation = new ArrayList<>(history);
     conversation.addAll(t.turn());
     boolean keep = !req.path("store").isBoolean() || req.get("store").booleanValue();
-    Responses texts = new Responses(chat.texts(), chatRequest.model, p.decision().variant(), "");
     boolean logprobs = Boolean.TRUE.equals(chatRequest.logprobs);
+    Responses texts = // token texts for logprobs, only when asked for
+        logprobs
+            ? new Responses(chat.texts(), chatRequest.model, p.decision().variant(), "")
+            : null;
     if (!req.path("stream").asBoolean(false)) {
       GenerationResult r = p.run().await().get(0);
       ThinkTags.Split split = p.reasoning().split(r.text());
